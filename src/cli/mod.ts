@@ -1,0 +1,22 @@
+/** The osapi command line: global flags and every command group. */
+import { Command } from "@commander-js/extra-typings";
+import { VERSION } from "../version.ts";
+import { registerConfig } from "./config.ts";
+
+/** Builds the osapi program (commands parse, call into src/*, print). */
+export function buildProgram(): Command {
+  const program = new Command("osapi")
+    .description("Linux hosts as appliances managed over a REST API, with NATS JetStream")
+    .option(
+      "-f, --config <file>",
+      "configuration file (default: ./osapi.yaml, /etc/osapi/osapi.yaml, embedded)",
+    )
+    .option("--set <key=value...>", "override a configuration key (repeatable)")
+    .exitOverride()
+    .showHelpAfterError();
+  program.command("version").description("print the version").action(() => {
+    console.log(`osapi ${VERSION}`);
+  });
+  registerConfig(program as unknown as Command);
+  return program as unknown as Command;
+}

@@ -1,0 +1,104 @@
+/** Checks that span several keys (a field's own type is checked by the schema). */
+import type { IssueSink } from "./fields.ts";
+import type { Config, NatsClientConfig } from "./schema.ts";
+
+function requireKey(sink: IssueSink, path: string, value: string, why: string): void {
+  if (value === "") sink.add(path, `${path}: required when ${why}`);
+}
+
+function checkClient(sink: IssueSink, prefix: string, nats: NatsClientConfig): void {
+  const a = nats.auth;
+  const why = `${prefix}.auth.type is "${a.type}"`;
+  if (a.type === "user_pass") {
+    requireKey(sink, `${prefix}.auth.username`, a.username, why);
+    requireKey(sink, `${prefix}.auth.password`, a.password, why);
+  }
+  if (a.type === "token") requireKey(sink, `${prefix}.auth.token`, a.token, why);
+  if (a.type === "nkey") requireKey(sink, `${prefix}.auth.nkey_file`, a.nkey_file, why);
+  if (a.type === "creds") requireKey(sink, `${prefix}.auth.creds_file`, a.creds_file, why);
+  if ((nats.tls.cert_file === "") !== (nats.tls.key_file === "")) {
+    sink.add(`${prefix}.tls`, `${prefix}.tls: cert_file and key_file must be given together`);
+  }
+}
+
+/** Adds an issue for every inconsistent combination of keys. */
+export function checkConfig(config: Config, sink: IssueSink): void {
+  checkClient(sink, "api.server.nats", config.api.server.nats);
+  checkClient(sink, "job.worker.nats", config.job.worker.nats);
+
+  const s = config.nats.server;
+  const why = `nats.server.auth.type is "${s.auth.type}"`;
+  if (s.auth.type === "token") requireKey(sink, "nats.server.auth.token", s.auth.token, why);
+  if (s.auth.type === "user_pass") {
+    if (s.auth.users.length === 0) {
+      sink.add(
+        "nats.server.auth.users",
+        `nats.server.auth.users: at least one user is required when ${why}`,
+      );
+    }
+    s.auth.users.forEach((u, i) => {
+      requireKey(sink, `nats.server.auth.users[${i}].username`, u.username, why);
+      requireKey(sink, `nats.server.auth.users[${i}].password`, u.password, why);
+    });
+  }
+  if (s.auth.type === "nkey") {
+    if (s.auth.nkeys.length === 0) {
+      sink.add(
+        "nats.server.auth.nkeys",
+        `nats.server.auth.nkeys: at least one public key is required when ${why}`,
+      );
+    }
+    s.auth.nkeys.forEach((u, i) =>
+      requireKey(sink, `nats.server.auth.nkeys[${i}].public_key`, u.public_key, why)
+    );
+  }
+  if ((s.tls.cert_file === "") !== (s.tls.key_file === "")) {
+    sink.add("nats.server.tls", "nats.server.tls: cert_file and key_file must be given together");
+  }
+  if ((s.tls.verify || s.tls.verify_and_map) && s.tls.ca_file === "") {
+    sink.add(
+      "nats.server.tls.ca_file",
+      "nats.server.tls.ca_file: required when verify or verify_and_map is true",
+    );
+  }
+  if (s.http_port !== 0 && s.http_port === s.port) {
+    sink.add(
+      "nats.server.http_port",
+      `nats.server.http_port: ${s.http_port} is also nats.server.port; use two different ports`,
+    );
+  }
+  if (s.cluster.name !== "" && s.cluster.listen === "") {
+    sink.add(
+      "nats.server.cluster.listen",
+      "nats.server.cluster.listen: required when nats.server.cluster.name is set",
+    );
+  }
+  for (const [name, role] of Object.entries(config.api.server.security.roles)) {
+    role.permissions.forEach((p, i) => {
+      if (!/^[a-z]+:[a-z]+$/.test(p)) {
+        sink.add(
+          `api.server.security.roles.${name}.permissions[${i}]`,
+          `api.server.security.roles.${name}.permissions[${i}]: invalid value ${
+            JSON.stringify(p)
+          }; expected resource:verb such as system:read`,
+        );
+      }
+    });
+  }
+  for (const [key, value] of Object.entries(config.job.worker.labels)) {
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+      sink.add(
+        `job.worker.labels.${key}`,
+        `job.worker.labels: invalid label key ${JSON.stringify(key)}; expected A-Z a-z 0-9 _ -`,
+      );
+    }
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(value)) {
+      sink.add(
+        `job.worker.labels.${key}`,
+        `job.worker.labels.${key}: invalid value ${
+          JSON.stringify(value)
+        }; expected dot-separated segments of A-Z a-z 0-9 _ -`,
+      );
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The auth options builder: turns a component's `nats` configuration into the authentication
+ * and TLS part of nats.js connection options. Files are read and checked here; errors name the
+ * file and the problem, never the content.
+ */
+import {
+  type ConnectionOptions,
+  credsAuthenticator,
+  nkeyAuthenticator,
+} from "@nats-io/transport-node";
+import type { NatsClientConfig } from "../config/schema.ts";
+
+/** Credentials or certificate files that cannot be used. */
+export class NatsAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NatsAuthError";
+  }
+}
+
+/** The part of the connection options this builder owns, plus warnings to log. */
+export interface AuthOptions {
+  options: Partial<ConnectionOptions>;
+  warnings: string[];
+}
+
+/** Reads a credentials or certificate file; `what` names it in errors. */
+export async function readSecretFile(
+  path: string,
+  what: string,
+  warnings: string[],
+  checkMode = true,
+): Promise<string> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (e) {
+    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`);
+  }
+  if (!info.isFile) throw new NatsAuthError(`${what} ${path}: not a regular file`);
+  if (checkMode && info.mode !== null && (info.mode & 0o077) !== 0) {
+    warnings.push(
+      `${what} ${path} is readable by group or others (mode ${
+        (info.mode & 0o777).toString(8)
+      }); run chmod 600 ${path}`,
+    );
+  }
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`);
+  }
+}
+
+/** A short, content-free description of a file system error. */
+export function describeFsError(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "file not found";
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  return e instanceof Error ? e.name : "cannot be read";
+}
+
+const SEED = /^S[UOA][A-Z2-7]{56}$/;
+
+/** Extracts and checks the user seed of an NKey seed file. */
+export function parseSeedFile(text: string, path: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) =>
+    l !== "" && !l.startsWith("#")
+  );
+  const seed = lines.find((l) => SEED.test(l));
+  if (!seed) {
+    throw new NatsAuthError(
+      `nkey seed file ${path}: no NKey seed found (expected a line of 58 characters starting with SU)`,
+    );
+  }
+  if (!seed.startsWith("SU")) {
+    throw new NatsAuthError(`nkey seed file ${path}: the seed is not a user seed (starts with SU)`);
+  }
+  return seed;
+}
+
+const CREDS_BLOCK =
+  /-{3,}BEGIN NATS (USER JWT|USER NKEY SEED)-{3,}\s*\n\s*(\S+)\s*\n\s*-{3,}END NATS/g;
+
+/** Checks that a creds file holds a user JWT and a user seed. */
+export function checkCredsFile(text: string, path: string): void {
+  const found = new Map<string, string>();
+  for (const m of text.matchAll(CREDS_BLOCK)) found.set(m[1], m[2]);
+  const jwt = found.get("USER JWT");
+  const seed = found.get("USER NKEY SEED");
+  if (!jwt || jwt.split(".").length !== 3) {
+    throw new NatsAuthError(`credentials file ${path}: no user JWT block found`);
+  }
+  if (!seed || !SEED.test(seed) || !seed.startsWith("SU")) {
+    throw new NatsAuthError(`credentials file ${path}: no user NKey seed block found`);
+  }
+}
+
+/** Builds the authentication and TLS connection options for a component. */
+export async function buildAuthOptions(nats: NatsClientConfig): Promise<AuthOptions> {
+  const warnings: string[] = [];
+  const options: Partial<ConnectionOptions> = {};
+  const auth = nats.auth;
+  switch (auth.type) {
+    case "none":
+      break;
+    case "token":
+      options.token = auth.token;
+      break;
+    case "user_pass":
+      options.user = auth.username;
+      options.pass = auth.password;
+      break;
+    case "nkey": {
+      const text = await readSecretFile(auth.nkey_file, "nkey seed file", warnings);
+      const seed = parseSeedFile(text, auth.nkey_file);
+      options.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
+      break;
+    }
+    case "creds": {
+      const text = await readSecretFile(auth.creds_file, "credentials file", warnings);
+      checkCredsFile(text, auth.creds_file);
+      options.authenticator = credsAuthenticator(new TextEncoder().encode(text));
+      break;
+    }
+  }
+  const tls = nats.tls;
+  if (tls.ca_file || tls.cert_file || tls.key_file) {
+    const t: Record<string, string> = {};
+    if (tls.ca_file) t.ca = await readSecretFile(tls.ca_file, "TLS CA file", warnings, false);
+    if (tls.cert_file) {
+      t.cert = await readSecretFile(tls.cert_file, "TLS certificate file", warnings, false);
+    }
+    if (tls.key_file) t.key = await readSecretFile(tls.key_file, "TLS key file", warnings);
+    options.tls = t;
+  }
+  return { options, warnings };
+}

@@ -1,0 +1,71 @@
+/**
+ * The one connection factory: every component reaches NATS through {@link connectNats}, which
+ * takes its authentication from the auth options builder and its inbox prefix from the router.
+ */
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsClientConfig } from "../config/schema.ts";
+import type { Logger } from "../log.ts";
+import { buildAuthOptions } from "./auth_options.ts";
+import { SubjectRouter } from "./subjects.ts";
+
+/** Options of {@link connectNats}. */
+export interface ConnectOptions {
+  /** Override the connection name (default: `client_name`). */
+  name?: string;
+  /** Give up after this many reconnect attempts (default: never). */
+  maxReconnectAttempts?: number;
+  /** Fail instead of retrying when the first connection fails (default: fail). */
+  waitOnFirstConnect?: boolean;
+  /** Connect timeout in milliseconds. */
+  timeout?: number;
+}
+
+/** The server URLs of a component's NATS configuration. */
+export function serverUrls(nats: NatsClientConfig): string[] {
+  if (nats.urls.length > 0) return nats.urls;
+  const host = nats.host.includes(":") ? `[${nats.host}]` : nats.host;
+  return [`${nats.tls.ca_file || nats.tls.cert_file ? "tls" : "nats"}://${host}:${nats.port}`];
+}
+
+/** Connects a component to NATS: reconnect forever with jitter, status events logged. */
+export async function connectNats(
+  nats: NatsClientConfig,
+  log: Logger,
+  opts: ConnectOptions = {},
+): Promise<NatsConnection> {
+  const { options, warnings } = await buildAuthOptions(nats);
+  for (const w of warnings) log.warn(w);
+  const router = new SubjectRouter(nats.namespace);
+  const nc = await connect({
+    ...options,
+    servers: serverUrls(nats),
+    name: opts.name ?? nats.client_name,
+    inboxPrefix: router.inboxPrefix,
+    maxReconnectAttempts: opts.maxReconnectAttempts ?? -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 250,
+    reconnectJitterTLS: 500,
+    waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
+    timeout: opts.timeout ?? 5_000,
+  });
+  log.debug("connected to NATS", { server: nc.getServer(), name: opts.name ?? nats.client_name });
+  (async () => {
+    for await (const s of nc.status()) {
+      switch (s.type) {
+        case "disconnect":
+        case "reconnect":
+          log.info(`NATS ${s.type}`, { server: s.server });
+          break;
+        case "error":
+          log.warn("NATS error", { error: String(s.error) });
+          break;
+        case "ldm":
+          log.info("NATS server entered lame duck mode", { server: s.server });
+          break;
+        default:
+          log.debug(`NATS ${s.type}`);
+      }
+    }
+  })().catch(() => {});
+  return nc;
+}

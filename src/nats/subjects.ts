@@ -1,0 +1,247 @@
+/**
+ * The subject router: the only place that names NATS things (subjects, streams, buckets,
+ * consumers, inbox prefixes). A namespace prefixes every name so that several deployments can
+ * share one NATS cluster; the empty namespace gives OSAPI's unprefixed names.
+ */
+import { NAMESPACE_PATTERN } from "../config/schema.ts";
+
+/** Query jobs read the host; modify jobs change it. */
+export type JobKind = "query" | "modify";
+
+/** Where a job goes. */
+export type Target =
+  | { type: "any" }
+  | { type: "all" }
+  | { type: "host"; host: string }
+  | { type: "label"; key: string; value: string[] };
+
+/** A target or namespace that cannot be used; the message says why. */
+export class RouteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RouteError";
+  }
+}
+
+/** Base names of the JetStream resources, before the namespace is applied. */
+export interface ResourceNames {
+  stream: string;
+  dlq: string;
+  jobBucket: string;
+  responseBucket: string;
+  auditBucket: string;
+  registryBucket: string;
+}
+
+/** OSAPI's default resource names. */
+export const DEFAULT_NAMES: ResourceNames = {
+  stream: "JOBS",
+  dlq: "JOBS-DLQ",
+  jobBucket: "job-queue",
+  responseBucket: "job-responses",
+  auditBucket: "audit-log",
+  registryBucket: "worker-registry",
+};
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+const LABEL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_TOKEN = 128;
+
+/** Checks a namespace: empty, or 1-32 characters of `[A-Za-z0-9_-]`. */
+export function validateNamespace(namespace: string): string {
+  if (namespace !== "" && !NAMESPACE_PATTERN.test(namespace)) {
+    throw new RouteError(
+      `invalid namespace ${JSON.stringify(namespace)}: expected 1-32 characters of ` +
+        "A-Z a-z 0-9 _ - (or empty for no prefix)",
+    );
+  }
+  return namespace;
+}
+
+/**
+ * Makes one subject token out of free text: every character outside `[A-Za-z0-9_-]` (dots,
+ * `*`, `>`, whitespace, ...) becomes `_`. Throws on an empty result.
+ */
+export function sanitizeToken(text: string, what = "name"): string {
+  const token = text.trim().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, MAX_TOKEN);
+  if (token === "") throw new RouteError(`empty ${what}`);
+  return token;
+}
+
+/**
+ * Parses a target as written by users: `_any`, `_all`, `key:value` (dotted value, matched by
+ * prefix) or a host name. Rejects wildcards, whitespace and malformed labels.
+ */
+export function parseTarget(text: string): Target {
+  const t = text.trim();
+  if (t === "" || t === "_any") return { type: "any" };
+  if (t === "_all") return { type: "all" };
+  if (/[\s*>]/.test(t)) {
+    throw new RouteError(
+      `invalid target ${JSON.stringify(text)}: wildcards (* >) and whitespace are not allowed`,
+    );
+  }
+  const colon = t.indexOf(":");
+  if (colon >= 0) {
+    const key = t.slice(0, colon);
+    const value = t.slice(colon + 1);
+    const segments = value.split(".");
+    if (!LABEL_KEY.test(key) || segments.some((s) => !TOKEN.test(s))) {
+      throw new RouteError(
+        `invalid label target ${JSON.stringify(text)}: expected key:value with a key of ` +
+          "A-Z a-z 0-9 _ - and a value of dot-separated segments of the same characters",
+      );
+    }
+    return { type: "label", key, value: segments };
+  }
+  if (t.startsWith("_")) {
+    throw new RouteError(
+      `invalid target ${JSON.stringify(text)}: expected _any, _all, key:value or a host name`,
+    );
+  }
+  return { type: "host", host: t };
+}
+
+/** Formats a target back into its user syntax. */
+export function formatTarget(target: Target): string {
+  switch (target.type) {
+    case "any":
+      return "_any";
+    case "all":
+      return "_all";
+    case "host":
+      return target.host;
+    case "label":
+      return `${target.key}:${target.value.join(".")}`;
+  }
+}
+
+/** Names every NATS subject and resource of one namespace. */
+export class SubjectRouter {
+  readonly namespace: string;
+  readonly names: ResourceNames;
+
+  constructor(namespace: string, names: Partial<ResourceNames> = {}) {
+    this.namespace = validateNamespace(namespace);
+    this.names = { ...DEFAULT_NAMES, ...names };
+  }
+
+  /** `<ns>.<subject>`, or the subject itself for the empty namespace. */
+  subject(rest: string): string {
+    return this.namespace === "" ? rest : `${this.namespace}.${rest}`;
+  }
+
+  /** `<ns>-<name>` for streams, buckets and consumers, or the name itself. */
+  resource(name: string): string {
+    return this.namespace === "" ? name : `${this.namespace}-${name}`;
+  }
+
+  /** The token a target takes in a job subject. */
+  targetToken(target: Target): string {
+    switch (target.type) {
+      case "any":
+        return "_any";
+      case "all":
+        return "_all";
+      case "host":
+        return `host.${sanitizeToken(target.host, "host name")}`;
+      case "label":
+        return `label.${sanitizeToken(target.key, "label key")}.${
+          target.value.map((v) => sanitizeToken(v, "label value")).join(".")
+        }`;
+    }
+  }
+
+  /** The subject a job of `kind` for `target` is published on. */
+  job(kind: JobKind, target: Target): string {
+    return this.subject(`jobs.${kind}.${this.targetToken(target)}`);
+  }
+
+  /** The subjects captured by the jobs stream. */
+  jobStreamSubjects(): string[] {
+    return [this.subject("jobs.query.>"), this.subject("jobs.modify.>")];
+  }
+
+  /** The subjects the DLQ stream captures. */
+  dlqSubjects(): string[] {
+    return [this.subject("dlq.jobs.>")];
+  }
+
+  /** The subject a dead job is republished on (kind and target kept). */
+  dlqJob(jobSubject: string): string {
+    const bare = this.namespace === "" ? jobSubject : jobSubject.slice(this.namespace.length + 1);
+    return this.subject(`dlq.${bare}`);
+  }
+
+  /** The fast-path result subject of one job. */
+  result(jobId: string): string {
+    return this.subject(`jobs.results.${sanitizeToken(jobId, "job id")}`);
+  }
+
+  /** Wildcard over every result subject of this namespace. */
+  resultsWildcard(): string {
+    return this.subject("jobs.results.>");
+  }
+
+  /**
+   * The filter subjects of one worker: its host, `_all`, and every prefix of each label value,
+   * for both kinds.
+   */
+  workerFilters(host: string, labels: Record<string, string>): string[] {
+    const tokens = [this.targetToken({ type: "host", host }), "_all"];
+    for (const [key, value] of Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))) {
+      const segments = value.split(".");
+      for (let i = 1; i <= segments.length; i++) {
+        tokens.push(this.targetToken({ type: "label", key, value: segments.slice(0, i) }));
+      }
+    }
+    return (["query", "modify"] as const).flatMap((kind) =>
+      tokens.map((t) => this.subject(`jobs.${kind}.${t}`))
+    );
+  }
+
+  /** The subjects of the shared `_any` queue for `kind`. */
+  anyFilter(kind: JobKind): string {
+    return this.job(kind, { type: "any" });
+  }
+
+  /** Stream names. */
+  get stream(): string {
+    return this.resource(this.names.stream);
+  }
+  get dlqStream(): string {
+    return this.resource(this.names.dlq);
+  }
+  /** KV bucket names. */
+  get jobBucket(): string {
+    return this.resource(this.names.jobBucket);
+  }
+  get responseBucket(): string {
+    return this.resource(this.names.responseBucket);
+  }
+  get auditBucket(): string {
+    return this.resource(this.names.auditBucket);
+  }
+  get registryBucket(): string {
+    return this.resource(this.names.registryBucket);
+  }
+  /** Every KV bucket of the namespace. */
+  get buckets(): string[] {
+    return [this.jobBucket, this.responseBucket, this.auditBucket, this.registryBucket];
+  }
+
+  /** The shared durable consumer for `_any` jobs of `kind`. */
+  anyConsumer(kind: JobKind): string {
+    return this.resource(`any-${kind}`);
+  }
+
+  /** The durable consumer of one worker. */
+  workerConsumer(host: string): string {
+    return this.resource(`worker-${sanitizeToken(host, "host name")}`);
+  }
+
+  /** Inbox prefix, so that permissions can fence replies per namespace. */
+  get inboxPrefix(): string {
+    return this.namespace === "" ? "_INBOX" : `_INBOX.${this.namespace}`;
+  }
+}
