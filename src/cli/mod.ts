@@ -2,6 +2,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "../version.ts";
 import { registerConfig } from "./config.ts";
+import { registerNats } from "./nats.ts";
 
 /** Builds the osapi program (commands parse, call into src/*, print). */
 export function buildProgram(): Command {
@@ -18,5 +19,8 @@ export function buildProgram(): Command {
     console.log(`osapi ${VERSION}`);
   });
   registerConfig(program as unknown as Command);
+  const nats = registerNats(program as unknown as Command);
+  void nats; // nats subcommands register on this group
+
   return program as unknown as Command;
 }

@@ -51,3 +51,71 @@ export type JobEventType =
   | "completed"
   | "failed"
   | "retried";
+
+/** One status event of a job (per host where it applies). */
+export interface JobEvent {
+  type: JobEventType;
+  /** Host the event is about (absent for `submitted`). */
+  hostname?: string;
+  /** ISO 8601 time. */
+  time: string;
+  /** Error text for `failed`, new job id for `retried`. */
+  detail?: string;
+}
+
+/** The durable record of a job, as read back from KV. */
+export interface JobRecord {
+  job: Job;
+  status: JobStatus;
+  events: JobEvent[];
+  results: HostResult[];
+}
+
+/** A live worker, from the heartbeat registry. */
+export interface WorkerInfo {
+  hostname: string;
+  labels: Record<string, string>;
+  /** ISO 8601 start time. */
+  started: string;
+  /** ISO 8601 time of the last heartbeat. */
+  last_seen: string;
+  version: string;
+  /** Jobs running on the worker at its last heartbeat. */
+  running: number;
+}
+
+/** Outcome of submitting a job and waiting for its results. */
+export interface JobRunResult {
+  job_id: string;
+  status: JobStatus;
+  results: HostResult[];
+}
+
+/** A target that names no live worker; the API answers 400 before publishing anything. */
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetError";
+  }
+}
+
+/**
+ * What the API needs from the job layer. `src/job/` implements it over JetStream; the API
+ * depends only on this interface.
+ */
+export interface JobService {
+  /** Checks the target (syntax, live workers), publishes the job and returns it. */
+  submit(op: Operation, target: string, submitter: string): Promise<Job>;
+  /** Submits and waits for the results (one for `_any`/host, all matching for broadcasts). */
+  run(op: Operation, target: string, submitter: string): Promise<JobRunResult>;
+  get(id: string): Promise<JobRecord | undefined>;
+  list(opts: { status?: JobStatus; limit: number; offset: number }): Promise<{
+    items: JobRecord[];
+    total: number;
+  }>;
+  delete(id: string): Promise<boolean>;
+  /** Submits a new job linked to `id` (`retry_of`); undefined when `id` is unknown. */
+  retry(id: string, submitter: string): Promise<Job | undefined>;
+  workers(): Promise<WorkerInfo[]>;
+  counts(): Promise<Record<JobStatus, number>>;
+}

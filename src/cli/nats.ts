@@ -1,0 +1,8 @@
+/** `osapi nats ...`: the supervised nats-server and NATS security tooling. */
+import type { Command } from "@commander-js/extra-typings";
+
+/** Registers the `nats` command group; subcommands register themselves on it below. */
+export function registerNats(program: Command): Command {
+  const nats = program.command("nats").description("the NATS server and NATS security tooling");
+  return nats as unknown as Command;
+}

@@ -1,0 +1,42 @@
+/** Where osapi keeps state and caches, derived from the configuration and XDG variables. */
+import type { Config } from "./schema.ts";
+
+function env(name: string): string | undefined {
+  const v = Deno.env.get(name);
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** The state directory: `data_dir`, else `$XDG_DATA_HOME/osapi`, else `./.osapi`. */
+export function dataDir(config: Config): string {
+  if (config.data_dir !== "") return config.data_dir;
+  const xdg = env("XDG_DATA_HOME");
+  return xdg ? `${xdg}/osapi` : "./.osapi";
+}
+
+/** The JetStream store directory: `nats.server.store_dir`, else `<data_dir>/jetstream`. */
+export function storeDir(config: Config): string {
+  return config.nats.server.store_dir !== ""
+    ? config.nats.server.store_dir
+    : `${dataDir(config)}/jetstream`;
+}
+
+/** The cache root: `$XDG_CACHE_HOME/osapi`, else `$HOME/.cache/osapi`, else `./.osapi/cache`. */
+export function cacheDir(): string {
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return `${xdg}/osapi`;
+  const home = env("HOME");
+  return home ? `${home}/.cache/osapi` : "./.osapi/cache";
+}
+
+/** Creates a directory (and parents) readable only by the owner. */
+export async function ensurePrivateDir(path: string): Promise<void> {
+  await Deno.mkdir(path, { recursive: true, mode: 0o700 });
+}
+
+/** Writes a secret file (seed, key, creds) with mode 0600, atomically. */
+export async function writeSecretFile(path: string, content: string): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(tmp, content, { mode: 0o600 });
+  await Deno.chmod(tmp, 0o600);
+  await Deno.rename(tmp, path);
+}
