@@ -2,7 +2,7 @@
  * Loading a configuration: YAML file (or the embedded default), then `OSAPI_*` environment
  * overrides, then `--set key=value` flags; parsed against the schema and checked across keys.
  */
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { type ConfigIssue, IssueSink, type Node } from "./fields.ts";
 import { type Config, schema } from "./schema.ts";
 import { didYouMean, entries, envName, parseNode } from "./walk.ts";
@@ -75,11 +75,12 @@ function rawFromString(node: Node, value: string): unknown {
 
 /** Parses YAML text into a raw tree; syntax errors name the line and column. */
 export function parseYaml(text: string, source: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = lineCounter.linePos(e.pos[0]);
         const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
         return { path: where, message: `${where}: YAML syntax error: ${e.message.split("\n")[0]}` };
       }),

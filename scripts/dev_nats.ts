@@ -1,0 +1,69 @@
+/**
+ * Development fallback for the README tasks (not the product's downloader): finds a
+ * nats-server >= 2.10 for tests and local runs ($NATS_SERVER_BIN, PATH, $GOPATH/bin) and, when
+ * none is there, builds the pinned version with `go install`.
+ */
+
+/** The nats-server version the project develops and tests against. */
+export const DEV_NATS_VERSION = "2.14.5";
+
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const d = new TextDecoder();
+    return { ok: r.success, out: d.decode(r.stdout) + d.decode(r.stderr) };
+  } catch {
+    return { ok: false, out: "" };
+  }
+}
+
+async function versionOf(bin: string): Promise<[number, number, number] | undefined> {
+  const r = await run(bin, ["--version"]);
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(r.out);
+  return r.ok && m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+async function gopathBin(): Promise<string | undefined> {
+  const r = await run("go", ["env", "GOPATH"]);
+  return r.ok ? `${r.out.trim().split("\n")[0]}/bin` : undefined;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(p)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the path of a usable nats-server, installing one with `go install` if needed. */
+export async function ensureDevNatsServer(log = (m: string) => console.error(m)): Promise<string> {
+  const candidates: string[] = [];
+  const env = Deno.env.get("NATS_SERVER_BIN");
+  if (env) candidates.push(env);
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir) candidates.push(`${dir}/nats-server`);
+  }
+  const gobin = await gopathBin();
+  if (gobin) candidates.push(`${gobin}/nats-server`);
+  for (const c of candidates) {
+    if (!(await isFile(c))) continue;
+    const v = await versionOf(c);
+    if (v && (v[0] > 2 || (v[0] === 2 && v[1] >= 10))) return c;
+    log(`skipping ${c}: version ${v ? v.join(".") : "unknown"} is older than 2.10`);
+  }
+  if (!gobin) {
+    throw new Error(
+      "no nats-server >= 2.10 found and Go is not installed: install Go, or put nats-server " +
+        "on PATH, or set NATS_SERVER_BIN (Debian's nats-server package is 2.9: too old)",
+    );
+  }
+  log(`installing nats-server v${DEV_NATS_VERSION} with go install ...`);
+  const r = await run("go", ["install", `github.com/nats-io/nats-server/v2@v${DEV_NATS_VERSION}`]);
+  if (!r.ok) throw new Error(`go install of nats-server failed:\n${r.out}`);
+  return `${gobin}/nats-server`;
+}
+
+if (import.meta.main) {
+  console.log(await ensureDevNatsServer());
+}
