@@ -210,7 +210,7 @@ Deno.test("explicit file that does not exist", async () => {
 
 Deno.test("config init output parses back to the defaults", () => {
   const text = initYaml();
-  assert.match(text, /# client port\n    port: 4222/);
+  assert.match(text, /# client port\n {4}port: 4222/);
   const fromInit = configFromRaw(parse(text));
   const defaults = configFromRaw({});
   assert.deepEqual(fromInit, defaults);
