@@ -3,6 +3,8 @@ import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "../version.ts";
 import { registerConfig } from "./config.ts";
 import { registerNats } from "./nats.ts";
+import { registerSystemd } from "./systemd.ts";
+import { registerCompletion } from "./completion.ts";
 
 /** Builds the osapi program (commands parse, call into src/*, print). */
 export function buildProgram(): Command {
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     console.log(`osapi ${VERSION}`);
   });
   registerConfig(program as unknown as Command);
+  registerSystemd(program as unknown as Command);
+  registerCompletion(program as unknown as Command);
   const nats = registerNats(program as unknown as Command);
   void nats; // nats subcommands register on this group
 
