@@ -14,7 +14,12 @@ export function buildProgram(): Command {
       "-f, --config <file>",
       "configuration file (default: ./osapi.yaml, /etc/osapi/osapi.yaml, embedded)",
     )
-    .option("--set <key=value...>", "override a configuration key (repeatable)")
+    .option(
+      "--set <key=value>",
+      "override a configuration key (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .exitOverride()
     .showHelpAfterError();
   program.command("version").description("print the version").action(() => {
