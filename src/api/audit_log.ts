@@ -1,0 +1,108 @@
+/**
+ * The API audit log: one KV entry per authenticated request in the audit bucket, keyed by a
+ * uuid v7 so that key order is time order. Entries hold who, what and how it went; never the
+ * Authorization header or request bodies.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { type KV, Kvm } from "@nats-io/kv";
+import type { Logger } from "../log.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import { uuidv7 } from "../job/ids.ts";
+
+/** One audited request (field names as OSAPI's). */
+export interface AuditEntry {
+  id: string;
+  /** ISO 8601 time the request was received. */
+  timestamp: string;
+  /** Token subject. */
+  user: string;
+  roles: string[];
+  method: string;
+  path: string;
+  /** OpenAPI route template, e.g. `/job/{id}`. */
+  operation_id?: string;
+  source_ip: string;
+  response_code: number;
+  duration_ms: number;
+}
+
+/** A page of audit entries, newest first. */
+export interface AuditPage {
+  total_items: number;
+  items: AuditEntry[];
+}
+
+const decoder = new TextDecoder();
+
+/** Reads and writes the audit bucket of one namespace. */
+export class AuditLog {
+  #kv?: Promise<KV>;
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly router: SubjectRouter,
+    private readonly log: Logger,
+  ) {}
+
+  #bucket(): Promise<KV> {
+    this.#kv ??= new Kvm(this.nc).open(this.router.auditBucket).catch((e) => {
+      this.#kv = undefined;
+      throw e;
+    });
+    return this.#kv;
+  }
+
+  /** Stores an entry (id assigned here) in the background; {@link flush} waits for it. */
+  record(entry: Omit<AuditEntry, "id">): string {
+    const id = uuidv7();
+    const full: AuditEntry = { id, ...entry };
+    const p = this.#bucket()
+      .then((kv) => kv.put(id, JSON.stringify(full)))
+      .then(() => {}, (e) => {
+        this.log.error("audit write failed", { id, error: (e as Error).message });
+      })
+      .finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
+    return id;
+  }
+
+  /** Waits for every background write. */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  async #keys(): Promise<string[]> {
+    const kv = await this.#bucket();
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    return keys.sort();
+  }
+
+  /** One entry, or undefined. */
+  async get(id: string): Promise<AuditEntry | undefined> {
+    const kv = await this.#bucket();
+    const e = await kv.get(id);
+    if (!e || e.operation !== "PUT") return undefined;
+    return JSON.parse(decoder.decode(e.value)) as AuditEntry;
+  }
+
+  /** A page of entries, newest first. */
+  async list(limit: number, offset: number): Promise<AuditPage> {
+    const keys = (await this.#keys()).reverse();
+    const items: AuditEntry[] = [];
+    for (const k of keys.slice(offset, offset + limit)) {
+      const e = await this.get(k);
+      if (e) items.push(e);
+    }
+    return { total_items: keys.length, items };
+  }
+
+  /** Every entry, oldest first. */
+  async *export(): AsyncGenerator<AuditEntry> {
+    for (const k of await this.#keys()) {
+      const e = await this.get(k);
+      if (e) yield e;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Bearer-token authentication and permission checks. {@link authenticate} verifies the token of
+ * every request outside the public paths and sets the caller; {@link requirePermission} is the
+ * per-route check (401 without a caller, 403 without the permission).
+ */
+import type { MiddlewareHandler } from "hono";
+import { effectivePermissions, type Permission, type RoleTable } from "../../auth/rbac.ts";
+import { TokenError, verifyToken } from "../../auth/tokens.ts";
+import type { Logger } from "../../log.ts";
+import type { ApiEnv } from "../context.ts";
+import { ApiError } from "../problem.ts";
+
+/** Paths answered without a token. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/health", "/health/ready"]);
+
+/** Options of {@link authenticate}. */
+export interface AuthOptions {
+  signingKey: string;
+  roles: RoleTable;
+  log: Logger;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Verifies the bearer token (except on public paths and CORS preflights). */
+export function authenticate(opts: AuthOptions): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return await next();
+    const header = c.req.header("authorization");
+    if (!header) throw new ApiError(401, "missing bearer token (Authorization: Bearer <token>)");
+    const m = BEARER.exec(header);
+    if (!m) throw new ApiError(401, "malformed Authorization header: expected Bearer <token>");
+    let claims;
+    try {
+      claims = await verifyToken(opts.signingKey, m[1]);
+    } catch (e) {
+      if (!(e instanceof TokenError)) throw e;
+      opts.log.warn("rejected bearer token", {
+        reason: e.message,
+        method: c.req.method,
+        path: c.req.path,
+      });
+      throw new ApiError(401, `invalid bearer token: ${e.message}`);
+    }
+    c.set("caller", {
+      subject: claims.sub,
+      roles: claims.roles,
+      permissions: effectivePermissions(claims, opts.roles),
+    });
+    await next();
+  };
+}
+
+/** Rejects callers lacking `permission` (401 when unauthenticated). */
+export function requirePermission(permission: Permission): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const caller = c.get("caller");
+    if (!caller) throw new ApiError(401, "missing bearer token");
+    if (!caller.permissions.has(permission)) {
+      throw new ApiError(403, `permission ${permission} required`);
+    }
+    await next();
+  };
+}
+
+/** Rejects requests without an authenticated caller (any permission suffices). */
+export const requireCaller: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (!c.get("caller")) throw new ApiError(401, "missing bearer token");
+  await next();
+};

@@ -1,0 +1,35 @@
+/**
+ * Route definitions with their security: {@link securedRoute} adds the permission check
+ * middleware, the OpenAPI `security` requirement and the problem responses every authenticated
+ * operation can give.
+ */
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { Permission } from "../auth/rbac.ts";
+import { requireCaller, requirePermission } from "./middleware/auth.ts";
+import { problemResponses } from "./problem.ts";
+
+/** The name of the bearer security scheme in the OpenAPI document. */
+export const BEARER_SCHEME = "BearerAuth";
+
+/** A route needing `permission` (or only a valid token when null). */
+export function securedRoute<R extends Omit<RouteConfig, "middleware" | "security">>(
+  permission: Permission | null,
+  route: R,
+  problems: number[] = [],
+) {
+  const withBody = route.request?.body !== undefined;
+  const statuses = [
+    ...(route.request?.query || route.request?.params || withBody ? [400] : []),
+    401,
+    403,
+    ...(withBody ? [413, 415] : []),
+    ...problems,
+    500,
+  ];
+  return createRoute({
+    ...route,
+    middleware: [permission ? requirePermission(permission) : requireCaller] as const,
+    security: [{ [BEARER_SCHEME]: permission ? [permission] : [] }],
+    responses: { ...problemResponses(...statuses), ...route.responses },
+  });
+}

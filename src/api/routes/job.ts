@@ -1,0 +1,333 @@
+/** `/job*`: submit, list, inspect, delete and retry jobs; queue statistics; live workers. */
+import { z } from "@hono/zod-openapi";
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { JobRecord, JobStatus } from "../../job/types.ts";
+import type { ApiApp, AppDeps } from "../context.ts";
+import { checkOperation } from "../operations.ts";
+import { ApiError } from "../problem.ts";
+import { securedRoute } from "../route.ts";
+import { callerSubject } from "../run_job.ts";
+import { IdParam, Target } from "../schemas.ts";
+import { TargetError } from "../../job/types.ts";
+import { isOperationInputError } from "../middleware/errors.ts";
+
+/** Job statuses, as computed from events. */
+export const JOB_STATUSES = [
+  "submitted",
+  "processing",
+  "completed",
+  "failed",
+  "partial_failure",
+] as const satisfies readonly JobStatus[];
+
+const CreateJobRequest = z.object({
+  operation: z.looseObject({
+    type: z.string().min(1).max(128).openapi({ example: "system.hostname.get" }),
+    data: z.record(z.string(), z.unknown()).optional().openapi({
+      description: "operation input",
+    }),
+  }).openapi({ description: "what to run: an operation type and its data" }),
+  target_hostname: Target.openapi({
+    description: "_any, _all, a host name, or key:value",
+    example: "_any",
+  }),
+}).openapi("CreateJobRequest");
+
+const CreateJobResponse = z.object({
+  job_id: z.uuid(),
+  status: z.string().openapi({ example: "submitted" }),
+  timestamp: z.string().openapi({ description: "creation time (ISO 8601)" }),
+  target: z.string().optional(),
+  retry_of: z.uuid().optional(),
+}).openapi("CreateJobResponse");
+
+const JobDetail = z.object({
+  id: z.uuid(),
+  status: z.enum(JOB_STATUSES),
+  created: z.string(),
+  operation: z.looseObject({ type: z.string(), data: z.unknown().optional() }),
+  target: z.string(),
+  submitter: z.string(),
+  retry_of: z.string().optional(),
+  hostname: z.string().optional().openapi({ description: "host of a single-host result" }),
+  result: z.unknown().optional().openapi({ description: "output of a single-host result" }),
+  error: z.string().optional(),
+  updated_at: z.string().optional(),
+  responses: z.record(
+    z.string(),
+    z.object({
+      status: z.string(),
+      data: z.unknown().optional(),
+      error: z.string().optional(),
+      hostname: z.string(),
+      changed: z.boolean().optional(),
+    }),
+  ).openapi({ description: "per-host results" }),
+  worker_states: z.record(
+    z.string(),
+    z.object({
+      status: z.string(),
+      error: z.string().optional(),
+      duration: z.string().optional(),
+    }),
+  ),
+  timeline: z.array(z.object({
+    timestamp: z.string(),
+    event: z.string(),
+    hostname: z.string().optional(),
+    message: z.string().optional(),
+    error: z.string().optional(),
+  })),
+}).openapi("JobDetail");
+
+const ListJobsResponse = z.object({
+  total_items: z.number().int(),
+  items: z.array(JobDetail),
+}).openapi("ListJobsResponse");
+
+const ListJobsQuery = z.object({
+  status: z.enum(JOB_STATUSES).optional().openapi({
+    param: { name: "status", in: "query" },
+    description: "only jobs with this status",
+  }),
+  limit: z.coerce.number().int().min(0).max(1000).default(10).openapi({
+    param: { name: "limit", in: "query" },
+    description: "page size (0: up to 1000)",
+  }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({
+    param: { name: "offset", in: "query" },
+  }),
+});
+
+const QueueStats = z.object({
+  total_jobs: z.number().int(),
+  status_counts: z.record(z.string(), z.number().int()),
+  dlq_count: z.number().int().optional(),
+}).openapi("QueueStats");
+
+const WorkerInfo = z.object({
+  hostname: z.string(),
+  labels: z.record(z.string(), z.string()),
+  started: z.string(),
+  last_seen: z.string(),
+  version: z.string(),
+  running: z.number().int(),
+}).openapi("WorkerInfo");
+
+const ListWorkers = z.object({
+  workers: z.array(WorkerInfo),
+  total: z.number().int(),
+}).openapi("ListWorkersResponse");
+
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
+
+/** A job record in OSAPI's job detail shape. */
+export function jobDetail(rec: JobRecord): z.infer<typeof JobDetail> {
+  const responses: z.infer<typeof JobDetail>["responses"] = {};
+  const states: z.infer<typeof JobDetail>["worker_states"] = {};
+  for (const r of rec.results) {
+    responses[r.hostname] = {
+      status: r.status,
+      hostname: r.hostname,
+      ...(r.data !== undefined ? { data: r.data } : {}),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.changed !== undefined ? { changed: r.changed } : {}),
+    };
+    states[r.hostname] = {
+      status: r.status,
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.duration_ms !== undefined ? { duration: `${r.duration_ms}ms` } : {}),
+    };
+  }
+  const single = rec.results.length === 1 ? rec.results[0] : undefined;
+  const failure = rec.results.find((r) => r.status === "failed");
+  const last = rec.events[rec.events.length - 1];
+  return {
+    id: rec.job.id,
+    status: rec.status,
+    created: rec.job.created,
+    operation: { ...rec.job.operation },
+    target: rec.job.target,
+    submitter: rec.job.submitter,
+    ...(rec.job.retry_of ? { retry_of: rec.job.retry_of } : {}),
+    ...(single ? { hostname: single.hostname } : {}),
+    ...(single?.data !== undefined ? { result: single.data } : {}),
+    ...(failure?.error !== undefined ? { error: failure.error } : {}),
+    ...(last ? { updated_at: last.time } : {}),
+    responses,
+    worker_states: states,
+    timeline: rec.events.map((e) => ({
+      timestamp: e.time,
+      event: e.type,
+      ...(e.hostname ? { hostname: e.hostname } : {}),
+      ...(e.detail ? { [e.type === "failed" ? "error" : "message"]: e.detail } : {}),
+    })),
+  };
+}
+
+async function dlqCount(deps: AppDeps): Promise<number | undefined> {
+  if (!deps.nc) return undefined;
+  try {
+    const jsm = await jetstreamManager(deps.nc);
+    return (await jsm.streams.info(deps.router.dlqStream)).state.messages;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers the `/job*` routes. */
+export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
+  app.openapi(
+    securedRoute("job:write", {
+      method: "post",
+      path: "/job",
+      operationId: "PostJob",
+      tags: ["Job"],
+      summary: "Submit a job without waiting for its results",
+      request: { body: { required: true, ...json(CreateJobRequest) } },
+      responses: { 201: { description: "the job was submitted", ...json(CreateJobResponse) } },
+    }, [422]),
+    async (c) => {
+      const body = c.req.valid("json");
+      const check = checkOperation(body.operation.type, body.operation.data);
+      if (!check.ok) throw new ApiError(422, check.detail);
+      const start = performance.now();
+      let job;
+      try {
+        job = await deps.jobs.submit(
+          { type: check.type, data: check.data },
+          body.target_hostname,
+          callerSubject(c),
+        );
+      } catch (e) {
+        if (e instanceof TargetError) deps.metrics.observeJob(check.type, "rejected");
+        if (isOperationInputError(e)) throw new ApiError(422, (e as Error).message);
+        throw e;
+      }
+      deps.metrics.observeJob(check.type, "submitted", (performance.now() - start) / 1000);
+      return c.json({
+        job_id: job.id,
+        status: "submitted",
+        timestamp: job.created,
+        target: job.target,
+      }, 201);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:read", {
+      method: "get",
+      path: "/job",
+      operationId: "GetJob",
+      tags: ["Job"],
+      summary: "List jobs, newest first",
+      request: { query: ListJobsQuery },
+      responses: { 200: { description: "a page of jobs", ...json(ListJobsResponse) } },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const page = await deps.jobs.list({
+        status: q.status,
+        limit: q.limit === 0 ? 1000 : q.limit,
+        offset: q.offset,
+      });
+      return c.json({ total_items: page.total, items: page.items.map(jobDetail) }, 200);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:read", {
+      method: "get",
+      path: "/job/status",
+      operationId: "GetJobStatus",
+      tags: ["Job"],
+      summary: "Job counts by status",
+      responses: { 200: { description: "queue statistics", ...json(QueueStats) } },
+    }),
+    async (c) => {
+      const counts = await deps.jobs.counts();
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      const dlq = await dlqCount(deps);
+      return c.json({
+        total_jobs: total,
+        status_counts: counts,
+        ...(dlq !== undefined ? { dlq_count: dlq } : {}),
+      }, 200);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:read", {
+      method: "get",
+      path: "/job/workers",
+      operationId: "GetJobWorkers",
+      tags: ["Job"],
+      summary: "Live workers and their labels",
+      responses: { 200: { description: "live workers", ...json(ListWorkers) } },
+    }),
+    async (c) => {
+      const workers = await deps.jobs.workers();
+      return c.json({ workers, total: workers.length }, 200);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:read", {
+      method: "get",
+      path: "/job/{id}",
+      operationId: "GetJobByID",
+      tags: ["Job"],
+      summary: "One job with its per-host results and timeline",
+      request: { params: IdParam },
+      responses: { 200: { description: "the job", ...json(JobDetail) } },
+    }, [404]),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const rec = await deps.jobs.get(id);
+      if (!rec) throw new ApiError(404, `job ${id} not found`);
+      return c.json(jobDetail(rec), 200);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:write", {
+      method: "delete",
+      path: "/job/{id}",
+      operationId: "DeleteJobByID",
+      tags: ["Job"],
+      summary: "Delete a job record",
+      request: { params: IdParam },
+      responses: { 204: { description: "deleted" } },
+    }, [404]),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await deps.jobs.delete(id))) throw new ApiError(404, `job ${id} not found`);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    securedRoute("job:write", {
+      method: "post",
+      path: "/job/{id}/retry",
+      operationId: "RetryJobByID",
+      tags: ["Job"],
+      summary: "Submit a new job with the same operation and target",
+      request: { params: IdParam },
+      responses: { 201: { description: "the new job", ...json(CreateJobResponse) } },
+    }, [404]),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const job = await deps.jobs.retry(id, callerSubject(c));
+      if (!job) throw new ApiError(404, `job ${id} not found`);
+      deps.metrics.observeJob(job.operation.type, "submitted");
+      return c.json({
+        job_id: job.id,
+        status: "submitted",
+        timestamp: job.created,
+        target: job.target,
+        ...(job.retry_of ? { retry_of: job.retry_of } : {}),
+      }, 201);
+    },
+  );
+}

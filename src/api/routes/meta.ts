@@ -1,0 +1,60 @@
+/** `/openapi.json`, `/docs` and the Prometheus metrics path (`telemetry.metrics.path`). */
+import { z } from "@hono/zod-openapi";
+import type { ApiApp, AppDeps } from "../context.ts";
+import { renderDocs } from "../docs.ts";
+import { buildDocument, type OpenApiDocument } from "../openapi.ts";
+import { securedRoute } from "../route.ts";
+
+/** Registers the meta routes; the document is built on first request and cached. */
+export function registerMetaRoutes(app: ApiApp, deps: AppDeps): void {
+  let doc: OpenApiDocument | undefined;
+  const document = () => (doc ??= buildDocument(app));
+
+  app.openapi(
+    securedRoute(null, {
+      method: "get",
+      path: "/openapi.json",
+      operationId: "GetOpenApiDocument",
+      tags: ["Meta"],
+      summary: "This OpenAPI 3.1 document",
+      responses: {
+        200: {
+          description: "the document",
+          content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        },
+      },
+    }),
+    (c) => c.json(document() as unknown as Record<string, unknown>, 200),
+  );
+
+  app.openapi(
+    securedRoute(null, {
+      method: "get",
+      path: "/docs",
+      operationId: "GetDocs",
+      tags: ["Meta"],
+      summary: "A readable page listing every operation",
+      responses: {
+        200: { description: "HTML page", content: { "text/html": { schema: z.string() } } },
+      },
+    }),
+    (c) => c.html(renderDocs(document()), 200),
+  );
+
+  app.openapi(
+    securedRoute("health:read", {
+      method: "get",
+      path: deps.config.telemetry.metrics.path,
+      operationId: "GetMetrics",
+      tags: ["Meta"],
+      summary: "Prometheus metrics (text exposition format)",
+      responses: {
+        200: { description: "metrics", content: { "text/plain": { schema: z.string() } } },
+      },
+    }),
+    async (c) => {
+      const { body, contentType } = await deps.metrics.render();
+      return c.body(body, 200, { "Content-Type": contentType });
+    },
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Running a domain operation as a job for a request: submit through the JobService as the
+ * caller, wait for the per-host results, count it in the metrics, and shape each host's result
+ * as a flat response item (`{hostname, ...data, changed?, error?}`).
+ */
+import type { Context } from "hono";
+import type { HostResult, JobRunResult } from "../job/types.ts";
+import { TargetError } from "../job/types.ts";
+import type { ApiEnv, AppDeps } from "./context.ts";
+import { ApiError } from "./problem.ts";
+import type { OperationType } from "./operations.ts";
+
+/** The subject of the authenticated caller. */
+export function callerSubject(c: Context<ApiEnv>): string {
+  const caller = c.get("caller");
+  if (!caller) throw new ApiError(401, "missing bearer token");
+  return caller.subject;
+}
+
+/** Submits `type` with `data` to `target` and waits for the results. */
+export async function runOperation(
+  deps: AppDeps,
+  c: Context<ApiEnv>,
+  type: OperationType,
+  data: Record<string, unknown>,
+  target: string,
+): Promise<JobRunResult> {
+  const start = performance.now();
+  try {
+    const result = await deps.jobs.run({ type, data }, target, callerSubject(c));
+    deps.metrics.observeJob(type, result.status, (performance.now() - start) / 1000);
+    return result;
+  } catch (e) {
+    if (e instanceof TargetError) {
+      deps.metrics.observeJob(type, "rejected");
+      throw new ApiError(400, e.message);
+    }
+    deps.metrics.observeJob(type, "error");
+    throw e;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * One host's result as a response item: the provider's output object spread under the host
+ * name; a non-object output goes under `listKey` (arrays) or `data`.
+ */
+export function hostItem(r: HostResult, listKey = "data"): Record<string, unknown> {
+  const data = r.data === undefined
+    ? {}
+    : isRecord(r.data)
+    ? r.data
+    : Array.isArray(r.data)
+    ? { [listKey]: r.data }
+    : { data: r.data };
+  return {
+    hostname: r.hostname,
+    ...data,
+    ...(r.changed !== undefined ? { changed: r.changed } : {}),
+    ...(r.duration_ms !== undefined && !("duration_ms" in data)
+      ? { duration_ms: r.duration_ms }
+      : {}),
+    ...(r.status === "failed" ? { error: r.error ?? "failed" } : {}),
+  };
+}
+
+/** `{job_id, results}` for a finished run. */
+export function collectionBody(result: JobRunResult, listKey?: string) {
+  return { job_id: result.job_id, results: result.results.map((r) => hostItem(r, listKey)) };
+}

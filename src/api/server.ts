@@ -1,0 +1,66 @@
+/** Serving the API app with Deno.serve on `api.server.host:port` (port 0 picks a free one). */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { loadSigningKey } from "../auth/signing_key.ts";
+import type { Config } from "../config/schema.ts";
+import type { JobService } from "../job/types.ts";
+import type { Logger } from "../log.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import { type ApiHandle, createApp } from "./app.ts";
+
+/** Options of {@link startApiServer}. */
+export interface StartApiOptions {
+  config: Config;
+  jobs: JobService;
+  nc?: NatsConnection;
+  router: SubjectRouter;
+  log: Logger;
+  /** Default: the configured key, else the one in `<data_dir>/api/signing.key` (generated). */
+  signingKey?: string;
+  /** Override `api.server.port` (0: any free port). */
+  port?: number;
+}
+
+/** A running API server. */
+export interface ApiServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  handle: ApiHandle;
+  /** Stops accepting requests, finishes in-flight ones and flushes the audit log. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the API server. */
+export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> {
+  const { config, log } = opts;
+  let signingKey = opts.signingKey;
+  if (signingKey === undefined) {
+    const loaded = await loadSigningKey(config);
+    if (loaded.source === "generated") {
+      log.info("generated API signing key", { path: loaded.path });
+    }
+    signingKey = loaded.key;
+  }
+  const handle = createApp({ ...opts, signingKey });
+  const hostname = config.api.server.host;
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname,
+    port: opts.port ?? config.api.server.port,
+    onListen: (addr) => resolve(addr as Deno.NetAddr),
+  }, handle.fetch);
+  const addr = await listening;
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const url = `http://${host}:${addr.port}`;
+  log.info("API listening", { url });
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    handle,
+    shutdown: () =>
+      stopped ??= (async () => {
+        await server.shutdown();
+        await handle.flush();
+        log.info("API stopped", { url });
+      })(),
+  };
+}

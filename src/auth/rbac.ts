@@ -1,0 +1,106 @@
+/**
+ * Role-based access control for the REST API: the permission names, the built-in roles and
+ * their default permissions, custom roles from `api.server.security.roles`, and the rule that a
+ * token's `permissions` claim overrides its roles.
+ */
+import { ConfigError } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+
+/** Every permission the API checks. */
+export const PERMISSIONS = [
+  "system:read",
+  "network:read",
+  "network:write",
+  "job:read",
+  "job:write",
+  "health:read",
+  "audit:read",
+  "command:execute",
+] as const;
+
+/** One API permission (`resource:verb`). */
+export type Permission = typeof PERMISSIONS[number];
+
+const PERMISSION_SET = new Set<string>(PERMISSIONS);
+
+/** True when `p` names an API permission. */
+export function isPermission(p: string): p is Permission {
+  return PERMISSION_SET.has(p);
+}
+
+/** The built-in roles and their default permissions. */
+export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  write: [
+    "system:read",
+    "network:read",
+    "network:write",
+    "job:read",
+    "job:write",
+    "health:read",
+  ],
+  read: ["system:read", "network:read", "job:read", "health:read"],
+};
+
+/** Role name -> permissions, built-ins merged with the configured roles. */
+export type RoleTable = ReadonlyMap<string, ReadonlySet<Permission>>;
+
+const ROLE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * Builds the role table from `api.server.security.roles`: a configured role adds a custom role
+ * or replaces the default permissions of admin/write/read. Unknown permission names or bad role
+ * names are configuration errors naming the key.
+ */
+export function buildRoleTable(roles: Config["api"]["server"]["security"]["roles"]): RoleTable {
+  const table = new Map<string, ReadonlySet<Permission>>();
+  for (const [name, perms] of Object.entries(DEFAULT_ROLES)) table.set(name, new Set(perms));
+  const issues = [];
+  for (const [name, role] of Object.entries(roles)) {
+    const path = `api.server.security.roles.${name}`;
+    if (!ROLE_NAME.test(name)) {
+      issues.push({
+        path,
+        message: `${path}: invalid role name ${
+          JSON.stringify(name)
+        }: expected 1-64 characters of A-Z a-z 0-9 _ . : -`,
+      });
+      continue;
+    }
+    const bad = role.permissions.filter((p) => !isPermission(p));
+    if (bad.length > 0) {
+      issues.push({
+        path: `${path}.permissions`,
+        message: `${path}.permissions: unknown permission ${
+          bad.map((b) => JSON.stringify(b)).join(", ")
+        }; allowed: ${PERMISSIONS.join(", ")}`,
+      });
+      continue;
+    }
+    table.set(name, new Set(role.permissions as Permission[]));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return table;
+}
+
+/** The identity claims RBAC looks at. */
+export interface RbacClaims {
+  roles: string[];
+  /** When present, the exact permissions granted (roles are ignored). */
+  permissions?: string[];
+}
+
+/**
+ * The effective permissions of a token: its `permissions` claim when present (unknown names
+ * dropped), else the union of its roles' permissions (unknown roles grant nothing).
+ */
+export function effectivePermissions(claims: RbacClaims, table: RoleTable): Set<Permission> {
+  if (claims.permissions !== undefined) {
+    return new Set(claims.permissions.filter(isPermission));
+  }
+  const out = new Set<Permission>();
+  for (const role of claims.roles) {
+    for (const p of table.get(role) ?? []) out.add(p);
+  }
+  return out;
+}

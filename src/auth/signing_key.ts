@@ -1,0 +1,54 @@
+/**
+ * The HS256 signing key of API tokens: `api.server.security.signing_key` when set, else the key
+ * kept in `<data_dir>/api/signing.key` (0600), generated on first use.
+ */
+import type { Config } from "../config/schema.ts";
+import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+
+/** Where a generated signing key is kept. */
+export function signingKeyPath(config: Config): string {
+  return `${dataDir(config)}/api/signing.key`;
+}
+
+/** Where the signing key came from. */
+export type SigningKeySource = "config" | "file" | "generated";
+
+/** Options of {@link loadSigningKey}. */
+export interface LoadSigningKeyOptions {
+  /** Generate and store a key when none exists (default true). */
+  create?: boolean;
+}
+
+/**
+ * Returns the signing key and where it came from. With `create: false` and no key anywhere,
+ * throws an error naming the key path and the configuration key.
+ */
+export async function loadSigningKey(
+  config: Config,
+  opts: LoadSigningKeyOptions = {},
+): Promise<{ key: string; source: SigningKeySource; path?: string }> {
+  const configured = config.api.server.security.signing_key;
+  if (configured !== "") return { key: configured, source: "config" };
+  const path = signingKeyPath(config);
+  try {
+    const key = (await Deno.readTextFile(path)).trim();
+    if (key !== "") return { key, source: "file", path };
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new Error(`cannot read signing key ${path}: ${(e as Error).message}`);
+    }
+  }
+  if (opts.create === false) {
+    throw new Error(
+      `no API signing key: set api.server.security.signing_key or start the API once to ` +
+        `generate ${path}`,
+    );
+  }
+  await ensurePrivateDir(`${dataDir(config)}/api`);
+  const key = Array.from(
+    crypto.getRandomValues(new Uint8Array(32)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  await writeSecretFile(path, key + "\n");
+  return { key, source: "generated", path };
+}
