@@ -1,6 +1,5 @@
 /** `system.hostname.get`: the host name of this machine. */
-import type { Provider } from "./types.ts";
-import { ProviderInputError } from "./types.ts";
+import { noInputQuery } from "./input.ts";
 
 /** Output of {@link hostnameGet}. */
 export interface HostnameResult {
@@ -8,19 +7,7 @@ export interface HostnameResult {
 }
 
 /** Reads the system host name. */
-export const hostnameGet: Provider<Record<string, never>, HostnameResult> = {
-  type: "system.hostname.get",
-  kind: "query",
-  validate(data) {
-    if (
-      data !== undefined && data !== null &&
-      (typeof data !== "object" || Object.keys(data).length > 0)
-    ) {
-      throw new ProviderInputError("system.hostname.get takes no input");
-    }
-    return {};
-  },
-  run() {
-    return Promise.resolve({ hostname: Deno.hostname() });
-  },
-};
+export const hostnameGet = noInputQuery<HostnameResult>(
+  "system.hostname.get",
+  () => Promise.resolve({ hostname: Deno.hostname() }),
+);
