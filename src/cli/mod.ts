@@ -3,6 +3,7 @@ import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "../version.ts";
 import { registerConfig } from "./config.ts";
 import { registerNats } from "./nats.ts";
+import { registerWorker } from "./worker.ts";
 import { registerSystemd } from "./systemd.ts";
 import { registerCompletion } from "./completion.ts";
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerConfig(program as unknown as Command);
   registerSystemd(program as unknown as Command);
   registerCompletion(program as unknown as Command);
+  registerWorker(program as unknown as Command);
   const nats = registerNats(program as unknown as Command);
   void nats; // nats subcommands register on this group
 

@@ -99,6 +99,14 @@ export class TargetError extends Error {
   }
 }
 
+/** An operation type no provider knows; the API answers 400 before publishing anything. */
+export class OperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OperationError";
+  }
+}
+
 /**
  * What the API needs from the job layer. `src/job/` implements it over JetStream; the API
  * depends only on this interface.

@@ -1,0 +1,170 @@
+/**
+ * The job client: {@link JobService} over JetStream. Checks the operation and the target against
+ * the live workers, stores the record, publishes the job on the target's subject and (for `run`)
+ * collects the results on the fast path.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import type { Config } from "../config/schema.ts";
+import type { Logger } from "../log.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import { type Provider, providerRegistry } from "../worker/providers/mod.ts";
+import {
+  type Job,
+  type JobRecord,
+  type JobRunResult,
+  type JobService,
+  type JobStatus,
+  type Operation,
+  OperationError,
+  type WorkerInfo,
+} from "./types.ts";
+import { uuidv7 } from "./ids.ts";
+import { JobRecords, type StoredJob } from "./records.ts";
+import { WorkerRegistry } from "./registry.ts";
+import { ResultWaiter } from "./results.ts";
+import { statusOfResults } from "./status.ts";
+import { resolveTarget } from "./targets.ts";
+import { encodeJson } from "./store.ts";
+
+/** Options of {@link createJobClient}. */
+export interface JobClientOptions {
+  /** Providers that define the known operation types and their kinds (default: all shipped). */
+  providers?: Map<string, Provider>;
+}
+
+/** {@link JobService} plus what tests and tools need on top. */
+export interface JobClient extends JobService {
+  readonly router: SubjectRouter;
+}
+
+/** Builds the job client of one namespace on an open connection. */
+export function createJobClient(
+  nc: NatsConnection,
+  config: Config,
+  router: SubjectRouter,
+  log: Logger,
+  opts: JobClientOptions = {},
+): JobClient {
+  return new JetStreamJobClient(nc, config, router, log, opts.providers ?? providerRegistry());
+}
+
+class JetStreamJobClient implements JobClient {
+  readonly #js: JetStreamClient;
+  readonly #records: JobRecords;
+  readonly #registry: WorkerRegistry;
+
+  constructor(
+    readonly nc: NatsConnection,
+    readonly config: Config,
+    readonly router: SubjectRouter,
+    readonly log: Logger,
+    readonly providers: Map<string, Provider>,
+  ) {
+    this.#js = jetstream(nc);
+    this.#records = new JobRecords(nc, router);
+    this.#registry = new WorkerRegistry(nc, router, config.nats.registry.ttl);
+  }
+
+  /** Checks operation and target, then builds the job and its routing; publishes nothing. */
+  async #prepare(op: Operation, target: string, submitter: string, retryOf?: string) {
+    const provider = this.providers.get(op?.type);
+    if (!provider) {
+      throw new OperationError(
+        `unknown operation type ${JSON.stringify(op?.type)}; known types: ${
+          [...this.providers.keys()].sort().join(", ")
+        }`,
+      );
+    }
+    provider.validate(op.data ?? {}); // ProviderInputError before anything is published
+    const resolved = resolveTarget(target, await this.#registry.live());
+    const job: Job = {
+      id: uuidv7(),
+      operation: { type: op.type, data: op.data ?? {} },
+      target: target.trim() === "" ? "_any" : target.trim(),
+      created: new Date().toISOString(),
+      submitter,
+      ...(retryOf ? { retry_of: retryOf } : {}),
+    };
+    const stored: StoredJob = {
+      job,
+      kind: provider.kind,
+      subject: this.router.job(provider.kind, resolved.target),
+      ...(resolved.target.type === "any" ? {} : { hosts: resolved.workers.map((w) => w.hostname) }),
+    };
+    const single = resolved.target.type === "any" || resolved.target.type === "host";
+    return { stored, single };
+  }
+
+  /** Stores the record, then publishes; a failed publish removes the record again. */
+  async #publish(stored: StoredJob): Promise<void> {
+    await this.#records.create(stored);
+    try {
+      await this.#js.publish(stored.subject, encodeJson(stored.job), { msgID: stored.job.id });
+    } catch (e) {
+      await this.#records.delete(stored.job.id).catch(() => {});
+      throw e;
+    }
+    this.log.debug("job published", {
+      job_id: stored.job.id,
+      type: stored.job.operation.type,
+      subject: stored.subject,
+    });
+  }
+
+  async submit(op: Operation, target: string, submitter: string): Promise<Job> {
+    const { stored } = await this.#prepare(op, target, submitter);
+    await this.#publish(stored);
+    return stored.job;
+  }
+
+  async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
+    const { stored, single } = await this.#prepare(op, target, submitter);
+    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id);
+    try {
+      await this.#publish(stored);
+    } catch (e) {
+      waiter.close();
+      throw e;
+    }
+    const { timeout, quiet_period } = this.config.api.server.jobs;
+    const results = await waiter.collect({
+      expectedHosts: single ? undefined : stored.hosts,
+      quietMs: quiet_period,
+      timeoutMs: timeout,
+    });
+    const status = results.length > 0
+      ? statusOfResults(results)
+      : (await this.#records.get(stored.job.id))?.status ?? "submitted";
+    return { job_id: stored.job.id, status, results };
+  }
+
+  get(id: string): Promise<JobRecord | undefined> {
+    return this.#records.get(id);
+  }
+
+  list(opts: { status?: JobStatus; limit: number; offset: number }) {
+    return this.#records.list(opts);
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.#records.delete(id);
+  }
+
+  async retry(id: string, submitter: string): Promise<Job | undefined> {
+    const old = await this.#records.stored(id);
+    if (!old) return undefined;
+    const { stored } = await this.#prepare(old.job.operation, old.job.target, submitter, id);
+    await this.#publish(stored);
+    await this.#records.event(id, { type: "retried", detail: stored.job.id });
+    return stored.job;
+  }
+
+  workers(): Promise<WorkerInfo[]> {
+    return this.#registry.live();
+  }
+
+  counts(): Promise<Record<JobStatus, number>> {
+    return this.#records.counts();
+  }
+}

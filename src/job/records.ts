@@ -1,0 +1,165 @@
+/**
+ * The durable side of jobs in KV: the job record (`jobs.<id>`), its append-only status events
+ * (`events.<id>.<event-id>`, one key each) in the job bucket, and the per-host results
+ * (`<id>.<host>`) in the response bucket. Status is always computed from the events.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { KV } from "@nats-io/kv";
+import { type JobKind, sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
+import type { HostResult, Job, JobEvent, JobRecord, JobStatus } from "./types.ts";
+import { uuidv7 } from "./ids.ts";
+import { computeStatus } from "./status.ts";
+import { encodeJson, getJson, lazyBucket, scanJson } from "./store.ts";
+
+/** What is stored under `jobs.<id>`: the job and how it was routed. */
+export interface StoredJob {
+  job: Job;
+  kind: JobKind;
+  /** The subject the job was published on. */
+  subject: string;
+  /** Hosts expected to answer (host, label and `_all` targets); absent for `_any`. */
+  hosts?: string[];
+}
+
+/** Every job status, for zeroed counters. */
+export const JOB_STATUSES: readonly JobStatus[] = [
+  "submitted",
+  "processing",
+  "completed",
+  "failed",
+  "partial_failure",
+];
+
+const jobKey = (id: string) => `jobs.${id}`;
+const eventPrefix = (id: string) => `events.${id}`;
+const resultKey = (id: string, host: string) => `${id}.${sanitizeToken(host, "host name")}`;
+
+/** Reads and writes job records, status events and results of one namespace. */
+export class JobRecords {
+  readonly #jobs: () => Promise<KV>;
+  readonly #results: () => Promise<KV>;
+
+  constructor(nc: NatsConnection, router: SubjectRouter) {
+    this.#jobs = lazyBucket(nc, router.jobBucket);
+    this.#results = lazyBucket(nc, router.responseBucket);
+  }
+
+  /** Stores a new job record with its `submitted` event; fails if the id exists. */
+  async create(stored: StoredJob): Promise<void> {
+    const kv = await this.#jobs();
+    await kv.create(jobKey(stored.job.id), encodeJson(stored));
+    await this.event(stored.job.id, { type: "submitted", time: stored.job.created });
+  }
+
+  /** Appends one status event (current time unless given). */
+  async event(id: string, event: Omit<JobEvent, "time"> & { time?: string }): Promise<void> {
+    const kv = await this.#jobs();
+    const e: JobEvent = { ...event, time: event.time ?? new Date().toISOString() };
+    await kv.put(`${eventPrefix(id)}.${uuidv7()}`, encodeJson(e));
+  }
+
+  /** Stores a host's final result, then its `completed` or `failed` event. */
+  async putResult(id: string, result: HostResult): Promise<void> {
+    const kv = await this.#results();
+    await kv.put(resultKey(id, result.hostname), encodeJson(result));
+    await this.event(id, {
+      type: result.status,
+      hostname: result.hostname,
+      ...(result.error !== undefined ? { detail: result.error } : {}),
+    });
+  }
+
+  /** The stored job (as routed), or undefined. */
+  async stored(id: string): Promise<StoredJob | undefined> {
+    return getJson<StoredJob>(await this.#jobs(), jobKey(id));
+  }
+
+  /** The full record of one job, or undefined when unknown (or expired). */
+  async get(id: string): Promise<JobRecord | undefined> {
+    const stored = await this.stored(id);
+    if (!stored) return undefined;
+    const events = await scanJson<JobEvent>(await this.#jobs(), `${eventPrefix(id)}.>`);
+    const results = await this.#resultsOf([id]);
+    return toRecord(stored, events.map((e) => e.value), results.get(id) ?? []);
+  }
+
+  /** Every job with its events (no results), newest first. */
+  async #all(): Promise<{ stored: StoredJob; events: JobEvent[]; status: JobStatus }[]> {
+    const entries = await scanJson<unknown>(await this.#jobs(), ">");
+    const jobs = new Map<string, StoredJob>();
+    const events = new Map<string, JobEvent[]>();
+    for (const { key, value } of entries) {
+      const [kind, id] = key.split(".");
+      if (kind === "jobs") jobs.set(id, value as StoredJob);
+      else if (kind === "events") {
+        const list = events.get(id) ?? [];
+        list.push(value as JobEvent);
+        events.set(id, list);
+      }
+    }
+    return [...jobs.entries()]
+      .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+      .map(([id, stored]) => {
+        const ev = events.get(id) ?? [];
+        return { stored, events: ev, status: computeStatus(ev, stored.hosts) };
+      });
+  }
+
+  /** A page of jobs, newest first, optionally only those with `status`. */
+  async list(
+    opts: { status?: JobStatus; limit: number; offset: number },
+  ): Promise<{ items: JobRecord[]; total: number }> {
+    const all = (await this.#all()).filter((j) => !opts.status || j.status === opts.status);
+    const page = all.slice(Math.max(0, opts.offset), Math.max(0, opts.offset) + opts.limit);
+    const results = await this.#resultsOf(page.map((j) => j.stored.job.id));
+    return {
+      items: page.map((j) => toRecord(j.stored, j.events, results.get(j.stored.job.id) ?? [])),
+      total: all.length,
+    };
+  }
+
+  /** How many jobs are in each status. */
+  async counts(): Promise<Record<JobStatus, number>> {
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<
+      JobStatus,
+      number
+    >;
+    for (const j of await this.#all()) counts[j.status]++;
+    return counts;
+  }
+
+  /** Removes a job's record, events and results; false when the job is unknown. */
+  async delete(id: string): Promise<boolean> {
+    const jobs = await this.#jobs();
+    if (!(await this.stored(id))) return false;
+    for (const e of await scanJson<unknown>(jobs, `${eventPrefix(id)}.>`)) await jobs.purge(e.key);
+    const results = await this.#results();
+    for (const r of await scanJson<unknown>(results, `${id}.>`)) await results.purge(r.key);
+    await jobs.purge(jobKey(id));
+    return true;
+  }
+
+  async #resultsOf(ids: string[]): Promise<Map<string, HostResult[]>> {
+    const out = new Map<string, HostResult[]>();
+    if (ids.length === 0) return out;
+    const entries = await scanJson<HostResult>(await this.#results(), ids.map((id) => `${id}.>`));
+    for (const { key, value } of entries) {
+      const id = key.slice(0, key.indexOf("."));
+      const list = out.get(id) ?? [];
+      list.push(value);
+      out.set(id, list);
+    }
+    for (const list of out.values()) list.sort((a, b) => a.hostname.localeCompare(b.hostname));
+    return out;
+  }
+}
+
+function toRecord(stored: StoredJob, events: JobEvent[], results: HostResult[]): JobRecord {
+  const sorted = [...events].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  return {
+    job: stored.job,
+    status: computeStatus(sorted, stored.hosts),
+    events: sorted,
+    results,
+  };
+}

@@ -1,0 +1,38 @@
+/** A counting semaphore for the worker's job slots (`max_jobs` in flight across consumers). */
+export class Slots {
+  #free: number;
+  #closed = false;
+  readonly #waiters: ((ok: boolean) => void)[] = [];
+
+  constructor(readonly size: number) {
+    this.#free = size;
+  }
+
+  /** Slots in use. */
+  get used(): number {
+    return this.size - this.#free;
+  }
+
+  /** Takes a slot; resolves false (without a slot) once {@link close} was called. */
+  acquire(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Returns a slot, handing it straight to the next waiter if any. */
+  release(): void {
+    const next = this.#closed ? undefined : this.#waiters.shift();
+    if (next) next(true);
+    else this.#free = Math.min(this.size, this.#free + 1);
+  }
+
+  /** Refuses further acquisitions and wakes every waiter with false. */
+  close(): void {
+    this.#closed = true;
+    for (const w of this.#waiters.splice(0)) w(false);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The worker: connects, ensures the namespace's resources and its consumers, pulls jobs from
+ * them with at most `max_jobs` in flight, heartbeats into the registry, and drains cleanly.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { type Consumer, jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
+import type { Config } from "../config/schema.ts";
+import type { Logger } from "../log.ts";
+import { connectNats } from "../nats/connect.ts";
+import { ensureResources, routerFor } from "../nats/resources.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import { JobRecords } from "../job/records.ts";
+import { WorkerRegistry } from "../job/registry.ts";
+import type { WorkerInfo } from "../job/types.ts";
+import { VERSION } from "../version.ts";
+import { ensureWorkerConsumers } from "./consumers.ts";
+import { dispatchJob } from "./dispatch.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { type Provider, providerRegistry } from "./providers/mod.ts";
+import { Slots } from "./slots.ts";
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  log: Logger;
+  /** Use this connection instead of connecting with `job.worker.nats` (it is not closed). */
+  nc?: NatsConnection;
+  /** Providers by operation type (default: every shipped provider). */
+  providers?: Map<string, Provider>;
+  /** Pull request expiry in ms (>= 1000); bounds how long a drain waits for idle pulls. */
+  fetchExpiresMs?: number;
+}
+
+/** A running worker. */
+export interface WorkerHandle {
+  readonly hostname: string;
+  readonly labels: Record<string, string>;
+  readonly router: SubjectRouter;
+  /** Jobs running now. */
+  running(): number;
+  /**
+   * Drains: stops fetching, finishes and acks in-flight jobs, deregisters, closes its own
+   * connection. With `abort`, in-flight providers are signalled to stop first.
+   */
+  stop(opts?: { abort?: boolean }): Promise<void>;
+  /** Settles when the worker has stopped. */
+  readonly stopped: Promise<void>;
+}
+
+/** The host name a worker answers for: `job.worker.hostname` or the system host name. */
+export function workerHostname(config: Config): string {
+  return config.job.worker.hostname.trim() || Deno.hostname();
+}
+
+/** Starts a worker; resolves once it is registered and pulling jobs. */
+export async function startWorker(config: Config, opts: WorkerOptions): Promise<WorkerHandle> {
+  const wc = config.job.worker;
+  const hostname = workerHostname(config);
+  const labels = { ...wc.labels };
+  const log = opts.log.child("worker");
+  const router = routerFor(config, wc.nats.namespace);
+  const providers = opts.providers ?? providerRegistry();
+  const ownConnection = !opts.nc;
+  const nc = opts.nc ?? await connectNats(wc.nats, log);
+  try {
+    await ensureResources(nc, config, router, log);
+    const jsm = await jetstreamManager(nc);
+    const names = await ensureWorkerConsumers(jsm, config, router, hostname, labels);
+    const js = jetstream(nc);
+    const consumers = await Promise.all(names.map((n) => js.consumers.get(router.stream, n)));
+    const worker = new Worker({
+      hostname,
+      labels,
+      router,
+      nc,
+      ownConnection,
+      log,
+      slots: new Slots(wc.max_jobs),
+      fetchExpiresMs: Math.max(1000, opts.fetchExpiresMs ?? 2000),
+      dispatch: {
+        hostname,
+        providers,
+        records: new JobRecords(nc, router),
+        nc,
+        js,
+        router,
+        consumer: wc.consumer,
+        signal: new AbortController().signal,
+        log,
+      },
+      registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
+    });
+    await worker.start(consumers);
+    log.info("worker started", {
+      hostname,
+      labels,
+      namespace: router.namespace,
+      max_jobs: wc.max_jobs,
+      consumers: names,
+    });
+    return worker;
+  } catch (e) {
+    if (ownConnection) await nc.close().catch(() => {});
+    throw e;
+  }
+}
+
+interface WorkerParts {
+  hostname: string;
+  labels: Record<string, string>;
+  router: SubjectRouter;
+  nc: NatsConnection;
+  ownConnection: boolean;
+  log: Logger;
+  slots: Slots;
+  fetchExpiresMs: number;
+  dispatch: Parameters<typeof dispatchJob>[1];
+  registry: WorkerRegistry;
+}
+
+class Worker implements WorkerHandle {
+  readonly hostname: string;
+  readonly labels: Record<string, string>;
+  readonly router: SubjectRouter;
+  readonly stopped: Promise<void>;
+  readonly #p: WorkerParts;
+  readonly #abort = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #started = new Date().toISOString();
+  readonly #heartbeat: Heartbeat;
+  #loops: Promise<void>[] = [];
+  #stopping = false;
+  #resolveStopped: () => void = () => {};
+  #stopPromise: Promise<void> | undefined;
+
+  constructor(parts: WorkerParts) {
+    this.#p = parts;
+    this.hostname = parts.hostname;
+    this.labels = parts.labels;
+    this.router = parts.router;
+    this.#p.dispatch = { ...parts.dispatch, signal: this.#abort.signal };
+    this.#heartbeat = new Heartbeat(parts.registry, () => this.#info(), parts.log);
+    this.stopped = new Promise((r) => (this.#resolveStopped = r));
+  }
+
+  #info(): WorkerInfo {
+    return {
+      hostname: this.hostname,
+      labels: this.labels,
+      started: this.#started,
+      last_seen: new Date().toISOString(),
+      version: VERSION,
+      running: this.running(),
+    };
+  }
+
+  running(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Starts the pull loops, then registers (so targets resolve only once consumers exist). */
+  async start(consumers: Consumer[]): Promise<void> {
+    this.#loops = consumers.map((c) => this.#loop(c));
+    await this.#heartbeat.start();
+  }
+
+  async #loop(consumer: Consumer): Promise<void> {
+    const { slots, log, fetchExpiresMs } = this.#p;
+    while (!this.#stopping) {
+      if (!(await slots.acquire())) break;
+      let got = false;
+      try {
+        const iter = await consumer.fetch({ max_messages: 1, expires: fetchExpiresMs });
+        for await (const msg of iter) {
+          got = true;
+          this.#run(msg);
+        }
+      } catch (e) {
+        if (this.#stopping) break;
+        log.warn("fetching jobs failed; retrying", { error: (e as Error).message });
+        await this.#pause(1000);
+      } finally {
+        if (!got) slots.release();
+      }
+    }
+  }
+
+  #run(msg: JsMsg): void {
+    const p = dispatchJob(msg, this.#p.dispatch).finally(() => {
+      this.#inFlight.delete(p);
+      this.#p.slots.release();
+    });
+    this.#inFlight.add(p);
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#abort.signal.addEventListener("abort", () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
+  }
+
+  stop(opts: { abort?: boolean } = {}): Promise<void> {
+    if (opts.abort) this.#abort.abort();
+    this.#stopPromise ??= this.#drain();
+    return this.#stopPromise;
+  }
+
+  async #drain(): Promise<void> {
+    const { log, slots, nc } = this.#p;
+    this.#stopping = true;
+    slots.close();
+    log.info("worker draining", { hostname: this.hostname, running: this.running() });
+    await Promise.all(this.#loops); // pending pulls expire; what they bring still runs
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+    try {
+      await this.#heartbeat.stop();
+    } catch (e) {
+      log.warn("deregistration failed", { error: (e as Error).message });
+    }
+    if (this.#p.ownConnection) await nc.drain().catch(() => nc.close());
+    log.info("worker stopped", { hostname: this.hostname });
+    this.#resolveStopped();
+  }
+}
