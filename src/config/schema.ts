@@ -140,6 +140,49 @@ export const schema = section("osapi configuration", {
           }),
           "public_key",
         ),
+        operator: section("operator (JWT) mode; `osapi nats operator init` writes the store", {
+          dir: str("", "operator store directory (empty: <data_dir>/nats-operator)"),
+          name: str("osapi", "operator name written into the operator JWT"),
+          resolver: oneOf(
+            ["memory", "full"],
+            "full",
+            "account resolver: memory (preloaded at start) or full (directory; accepts pushes)",
+          ),
+          resolver_dir: str("", "full resolver JWT directory (empty: <dir>/resolver)"),
+          jetstream: section("JetStream limits of each namespace account", {
+            max_memory: size(-1, "memory storage per account (-1: unlimited)"),
+            max_file: size(-1, "file storage per account (-1: unlimited)"),
+            max_streams: int(-1, "streams per account (-1: unlimited)", -1),
+            max_consumers: int(-1, "consumers per account (-1: unlimited)", -1),
+          }),
+        }),
+        callout: section("auth callout mode: osapi answers $SYS.REQ.USER.AUTH", {
+          issuer_seed_file: str(
+            "",
+            "account seed (SA...) signing callout responses (empty: <data_dir>/callout/issuer.nk)",
+          ),
+          xkey_seed_file: str(
+            "",
+            "curve seed (SX...) encrypting requests and responses (empty: off)",
+          ),
+          account: str("AUTH", "account the callout service user lives in"),
+          target_account: str("APP", "account users are placed in unless their entry names one"),
+          auth_users: strings([], "further user names that bypass the callout"),
+          user_ttl: duration(
+            "1h",
+            "lifetime of issued user JWTs (capped by an API token's expiry)",
+          ),
+          nats: natsClient("osapi-auth-callout"),
+          users: list(
+            "users with bcrypt passwords the callout accepts",
+            section("a callout user", {
+              username: str("", "user name"),
+              password: str("", "bcrypt hash of the password ($2a$/$2b$...)", { secret: true }),
+              account: str("", "account the user is placed in (empty: target_account)"),
+              ...natsUserShape,
+            }),
+          ),
+        }),
       }),
       tls: section("TLS for client connections", {
         cert_file: str("", "server certificate"),

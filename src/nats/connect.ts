@@ -27,6 +27,26 @@ export function serverUrls(nats: NatsClientConfig): string[] {
   return [`${nats.tls.ca_file || nats.tls.cert_file ? "tls" : "nats"}://${host}:${nats.port}`];
 }
 
+let socketGuardInstalled = false;
+
+/**
+ * The node transport drops its socket listeners when the server closes a connection (e.g. a
+ * refused login); a late `read ECONNRESET` on that socket then has no listener and Deno treats
+ * it as an uncaught error that ends the process. The connection has already reported the
+ * failure through its own close/error path, so such late socket resets are dropped here.
+ */
+export function guardLateSocketErrors(): void {
+  if (socketGuardInstalled) return;
+  socketGuardInstalled = true;
+  globalThis.addEventListener("error", (e) => {
+    const err = e.error as { code?: string; syscall?: string } | undefined;
+    if (
+      (err?.code === "ECONNRESET" || err?.code === "EPIPE") &&
+      (err.syscall === "read" || err.syscall === "write")
+    ) e.preventDefault();
+  });
+}
+
 /** Connects a component to NATS: reconnect forever with jitter, status events logged. */
 export async function connectNats(
   nats: NatsClientConfig,
@@ -36,6 +56,7 @@ export async function connectNats(
   const { options, warnings } = await buildAuthOptions(nats);
   for (const w of warnings) log.warn(w);
   const router = new SubjectRouter(nats.namespace);
+  guardLateSocketErrors();
   const nc = await connect({
     ...options,
     servers: serverUrls(nats),

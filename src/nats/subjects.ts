@@ -244,4 +244,78 @@ export class SubjectRouter {
   get inboxPrefix(): string {
     return this.namespace === "" ? "_INBOX" : `_INBOX.${this.namespace}`;
   }
+
+  /** Wildcard over every reply subject of the namespace (`_INBOX.<ns>.>`). */
+  inboxWildcard(): string {
+    return `${this.inboxPrefix}.>`;
+  }
+
+  /** Wildcard over the job subjects of one kind (`<ns>.jobs.<kind>.>`). */
+  jobsWildcard(kind: JobKind): string {
+    return this.subject(`jobs.${kind}.>`);
+  }
+
+  /** Every stream of the namespace: jobs, DLQ and the streams backing the KV buckets. */
+  get streams(): string[] {
+    return [this.stream, this.dlqStream, ...this.buckets.map((b) => kvStream(b))];
+  }
 }
+
+/** The stream backing a KV bucket (`KV_<bucket>`). */
+export function kvStream(bucket: string): string {
+  return `KV_${bucket}`;
+}
+
+/** Wildcard over the key subjects of a KV bucket (`$KV.<bucket>.>`). */
+export function kvKeysWildcard(bucket: string): string {
+  return `$KV.${bucket}.>`;
+}
+
+/** JetStream API operations on one stream (`$JS.API.STREAM.<op>.<stream>`). */
+export type StreamApiOp =
+  | "INFO"
+  | "CREATE"
+  | "UPDATE"
+  | "DELETE"
+  | "PURGE"
+  | "MSG.GET"
+  | "MSG.DELETE";
+/** JetStream API operations on a stream's consumers (`$JS.API.CONSUMER.<op>.<stream>...`). */
+export type ConsumerApiOp = "*" | "CREATE" | "DURABLE.CREATE" | "INFO" | "DELETE" | "MSG.NEXT";
+
+/**
+ * Names of the JetStream API subjects (not namespaced: they carry a stream name), used to build
+ * least-privilege permissions.
+ */
+export const JS_API = {
+  /** Account information (`jetstreamManager()` asks for it on creation). */
+  info: "$JS.API.INFO",
+  /** One operation on one stream. */
+  stream: (op: StreamApiOp, stream: string): string => `$JS.API.STREAM.${op}.${stream}`,
+  /**
+   * A consumer operation on a stream: `rest` is `">"` (any consumer name and filter), a
+   * consumer name, or `""` for the bare form (`$JS.API.CONSUMER.LIST.<stream>`).
+   */
+  consumer: (op: ConsumerApiOp, stream: string, rest = ">"): string =>
+    `$JS.API.CONSUMER.${op}.${stream}${rest === "" ? "" : `.${rest}`}`,
+  /** Direct gets from a stream: payload form (`rest` = `""`) or subject form (`">"`). */
+  directGet: (stream: string, rest = ">"): string =>
+    `$JS.API.DIRECT.GET.${stream}${rest === "" ? "" : `.${rest}`}`,
+  /** Acknowledgements of messages of a stream. */
+  ack: (stream: string): string => `$JS.ACK.${stream}.>`,
+  /** Flow control replies of push consumers (KV watchers) on a stream. */
+  flowControl: (stream: string): string => `$JS.FC.${stream}.>`,
+} as const;
+
+/**
+ * System subjects of nats-server itself (not namespaced): account JWT pushes to a full
+ * resolver, and auth callout requests, with the queue group osapi's callout services share.
+ */
+export const SYSTEM_SUBJECTS = {
+  /** Request: an account JWT; answered by every server with a full resolver. */
+  claimsUpdate: "$SYS.REQ.CLAIMS.UPDATE",
+  /** Authorization requests the server sends to the auth callout service. */
+  userAuth: "$SYS.REQ.USER.AUTH",
+  /** Queue group of the osapi auth callout service instances. */
+  calloutQueue: "osapi-auth-callout",
+} as const;
