@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import {
+  checkInput,
+  inputSchema,
+  isHostName,
+  isIpAddress,
+  noInput,
+} from "../../../src/worker/providers/input.ts";
+import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+
+const schema = inputSchema("test", {
+  name: { type: "string", description: "", minLength: 1, maxLength: 5, pattern: "^[a-z]+$" },
+  n: { type: "integer", description: "", minimum: 1, maximum: 10, default: 3 },
+  flag: { type: "boolean", description: "" },
+  list: {
+    type: "array",
+    description: "",
+    items: { type: "string", maxLength: 3 },
+    minItems: 1,
+    maxItems: 2,
+  },
+  env: {
+    type: "object",
+    description: "",
+    propertyNames: { pattern: "^[A-Z]+$", maxLength: 4 },
+    additionalProperties: { type: "string", maxLength: 3 },
+    maxProperties: 1,
+  },
+}, ["name"]);
+
+function rejects(data: unknown, message: RegExp) {
+  assert.throws(
+    () => checkInput("t.op", schema, data),
+    (e: unknown) => e instanceof ProviderInputError && message.test(e.message),
+    `expected ${message} for ${JSON.stringify(data)}`,
+  );
+}
+
+Deno.test("checkInput accepts good input and fills defaults", () => {
+  assert.deepEqual(checkInput("t.op", schema, { name: "ab" }), { name: "ab", n: 3 });
+  assert.deepEqual(
+    checkInput("t.op", schema, { name: "ab", n: 10, flag: true, list: ["x"], env: { A: "1" } }),
+    { name: "ab", n: 10, flag: true, list: ["x"], env: { A: "1" } },
+  );
+});
+
+Deno.test("checkInput names the operation and field of every bad input", () => {
+  rejects("x", /^t\.op: input must be an object \(got "x"\)/);
+  rejects([1], /input must be an object \(got an array\)/);
+  rejects({}, /missing required field "name"/);
+  rejects({ name: "ab", nope: 1 }, /unknown field "nope" \(allowed: name, n, flag, list, env\)/);
+  rejects({ name: 5 }, /name must be a string \(got number 5\)/);
+  rejects({ name: "" }, /name must not be empty/);
+  rejects({ name: "abcdef" }, /name is too long \(6 characters, at most 5\)/);
+  rejects({ name: "A1" }, /name "A1" does not match/);
+  rejects({ name: "a\0" }, /NUL/);
+  rejects({ name: "ab", n: 0 }, /n must be between 1 and 10 \(got 0\)/);
+  rejects({ name: "ab", n: 11 }, /n must be between 1 and 10/);
+  rejects({ name: "ab", n: 1.5 }, /n must be an integer/);
+  rejects({ name: "ab", n: "3" }, /n must be an integer \(got "3"\)/);
+  rejects({ name: "ab", flag: "yes" }, /flag must be a boolean/);
+  rejects({ name: "ab", list: "x" }, /list must be an array of strings/);
+  rejects({ name: "ab", list: [] }, /list must have at least 1 item/);
+  rejects({ name: "ab", list: ["a", "b", "c"] }, /list has too many items \(3, at most 2\)/);
+  rejects({ name: "ab", list: [1] }, /list\[0\] must be a string/);
+  rejects({ name: "ab", list: ["abcd"] }, /list\[0\] is too long/);
+  rejects({ name: "ab", env: [] }, /env must be an object of strings/);
+  rejects({ name: "ab", env: { a: "1" } }, /env key "a" does not match/);
+  rejects({ name: "ab", env: { A: 1 } }, /env\.A must be a string/);
+  rejects({ name: "ab", env: { A: "1", B: "2" } }, /env has too many entries/);
+});
+
+Deno.test("noInput accepts nothing, null or {} and refuses any field", () => {
+  assert.deepEqual(checkInput("x", noInput, undefined), {});
+  assert.deepEqual(checkInput("x", noInput, null), {});
+  assert.deepEqual(checkInput("x", noInput, {}), {});
+  assert.throws(
+    () => checkInput("system.x", noInput, { a: 1 }),
+    (e: unknown) =>
+      e instanceof ProviderInputError &&
+      /system\.x takes no input \(got field "a"\)/.test(e.message),
+  );
+});
+
+Deno.test("IP addresses and host names; options and junk are neither", () => {
+  for (const ip of ["127.0.0.1", "::1", "fe80::1", "2001:db8::8a2e:370:7334"]) {
+    assert.ok(isIpAddress(ip), ip);
+  }
+  for (const name of ["localhost", "example.com", "a-b.example.org.", "x1"]) {
+    assert.ok(isHostName(name), name);
+  }
+  for (const bad of ["-f", "--flood", "a b", "a;b", "a..b", "-a.com", "a-.com", "1.2.3.999", ""]) {
+    assert.ok(!isIpAddress(bad) && !isHostName(bad), bad);
+  }
+  assert.ok(!isHostName("a".repeat(64) + ".com"));
+  assert.ok(!isHostName(("a".repeat(60) + ".").repeat(5)));
+});
