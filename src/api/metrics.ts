@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobService } from "../job/types.ts";
-import { probeNats } from "./nats_probe.ts";
+import { probeNats, withTimeout } from "./nats_probe.ts";
 
 /** Sources the gauges read at scrape time. */
 export interface MetricSources {
@@ -55,11 +55,12 @@ export class ApiMetrics {
       help: "live workers in the registry",
       registers,
       async collect() {
-        try {
-          this.set((await sources.jobs.workers()).length);
-        } catch {
-          this.set(0);
-        }
+        const workers = await withTimeout(
+          sources.jobs.workers().then((w) => w.length, () => 0),
+          1_000,
+          () => 0,
+        );
+        this.set(workers);
       },
     });
     new Gauge({

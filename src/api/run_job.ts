@@ -44,8 +44,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * One host's result as a response item: the provider's output object spread under the host
- * name; a non-object output goes under `listKey` (arrays) or `data`.
+ * One host's result as a response item: the provider's output object with `hostname` set to
+ * the worker that answered; a non-object output goes under `listKey` (arrays) or `data`.
  */
 export function hostItem(r: HostResult, listKey = "data"): Record<string, unknown> {
   const data = r.data === undefined
@@ -56,8 +56,8 @@ export function hostItem(r: HostResult, listKey = "data"): Record<string, unknow
     ? { [listKey]: r.data }
     : { data: r.data };
   return {
-    hostname: r.hostname,
     ...data,
+    hostname: r.hostname,
     ...(r.changed !== undefined ? { changed: r.changed } : {}),
     ...(r.duration_ms !== undefined && !("duration_ms" in data)
       ? { duration_ms: r.duration_ms }
