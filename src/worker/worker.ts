@@ -6,7 +6,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { type Consumer, jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { connectNats } from "../nats/connect.ts";
+import { connectNats, serverUrls } from "../nats/connect.ts";
 import { ensureResources, routerFor } from "../nats/resources.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { JobRecords } from "../job/records.ts";
@@ -60,7 +60,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const router = routerFor(config, wc.nats.namespace);
   const providers = opts.providers ?? providerRegistry();
   const ownConnection = !opts.nc;
-  const nc = opts.nc ?? await connectNats(wc.nats, log);
+  const nc = opts.nc ?? await connectWorker(config, log);
   try {
     await ensureResources(nc, config, router, log);
     const jsm = await jetstreamManager(nc);
@@ -101,6 +101,19 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   } catch (e) {
     if (ownConnection) await nc.close().catch(() => {});
     throw e;
+  }
+}
+
+/** Connects with `job.worker.nats`; the error names the servers (credentials in URLs masked). */
+async function connectWorker(config: Config, log: Logger): Promise<NatsConnection> {
+  const nats = config.job.worker.nats;
+  try {
+    return await connectNats(nats, log);
+  } catch (e) {
+    const servers = serverUrls(nats).map((u) => u.replace(/\/\/[^/@]*@/, "//***@")).join(", ");
+    throw new Error(
+      `cannot connect to NATS at ${servers} (job.worker.nats): ${(e as Error).message}`,
+    );
   }
 }
 

@@ -31,7 +31,7 @@ export interface JobConfigOptions {
 export function jobConfig(port: number, o: JobConfigOptions = {}): Config {
   const nats = { host: "127.0.0.1", port, namespace: o.namespace ?? "osapi" };
   return configFromRaw({
-    nats: { registry: { ttl: o.registryTtl ?? "6s" }, stream: { storage: "memory" } },
+    nats: { registry: { ttl: o.registryTtl ?? "6s" } },
     api: {
       server: {
         nats,
