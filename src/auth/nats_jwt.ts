@@ -18,8 +18,14 @@ import {
   type Permissions,
   type User,
 } from "@nats-io/jwt";
+import type { Permissions as NatsPermissions } from "../nats/permissions.ts";
 
 export type { Account, ClaimsData, Export, Import, Operator, Permissions, User };
+
+/** JWT permissions from a least-privilege permission set (allow lists). */
+export function jwtPermissions(p: NatsPermissions): Permissions {
+  return { pub: { allow: [...p.publish] }, sub: { allow: [...p.subscribe] } };
+}
 
 /** A JWT that cannot be used: bad signature, wrong type or issuer, expired. */
 export class NatsJwtError extends Error {

@@ -8,9 +8,13 @@
 import { dataDir, ensurePrivateDir } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
 import { validateNamespace } from "../nats/subjects.ts";
+import { permissionsFor } from "../nats/permissions.ts";
+import { routerFor } from "../nats/resources.ts";
+import { quote } from "../server/render.ts";
 import {
   encodeOperatorJwt,
   type JetStreamLimits,
+  jwtPermissions,
   type Permissions,
   UNLIMITED_JETSTREAM,
 } from "./nats_jwt.ts";
@@ -25,13 +29,21 @@ import {
 /** The account resolvers osapi renders. */
 export type ResolverType = "memory" | "full";
 
-/** The users operator init creates in every namespace account. */
-export const NAMESPACE_USERS = ["api", "worker"] as const;
+/**
+ * The users operator init creates in every namespace account: the API, the worker, and an
+ * admin (everything inside the account; for the supervisor's resource setup).
+ */
+export const NAMESPACE_USERS = ["api", "worker", "admin"] as const;
 /** One of {@link NAMESPACE_USERS}. */
 export type NamespaceUser = typeof NAMESPACE_USERS[number];
 
 /** Permissions of a namespace user (from the least-privilege permission sets). */
 export type UserPermissionsFn = (role: NamespaceUser, namespace: string) => Permissions;
+
+/** The least-privilege permission sets of `config`, fenced to each namespace. */
+export function configPermissions(config: Config): UserPermissionsFn {
+  return (role, namespace) => jwtPermissions(permissionsFor(role, routerFor(config, namespace)));
+}
 
 /** Options of {@link initOperator}. */
 export interface OperatorInitOptions {
@@ -163,7 +175,7 @@ export interface OperatorConfigOptions {
   resolverDir?: string;
 }
 
-const q = (s: string) => JSON.stringify(s);
+const q = quote;
 
 function absolute(path: string): string {
   return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
@@ -207,6 +219,11 @@ export async function renderOperatorConfig(
   for (const a of accounts) lines.push(`  # ${a.name}`, `  ${a.publicKey}: ${q(a.jwt)}`);
   lines.push("}");
   return lines.join("\n") + "\n";
+}
+
+/** The creds file of a namespace user in a store (e.g. the supervisor's `admin`). */
+export function namespaceCredsFile(dir: string, namespace: string, role: NamespaceUser): string {
+  return new OperatorStore(dir).credsFile(namespaceAccount(namespace), namespaceUserName(role));
 }
 
 /** The operator store directory of a configuration. */
