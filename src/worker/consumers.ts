@@ -2,6 +2,11 @@
  * The worker's durable consumers on the jobs stream: the shared `_any` queue of each kind and
  * the worker's own consumer (its host, `_all` and its label prefixes), created or updated at
  * start with deliver policy `new`.
+ *
+ * Redelivery: `ack_wait` is how long a delivery may go unanswered (a dead worker's job comes
+ * back after it; running jobs extend it with `working()`); `back_off` holds the delays the
+ * worker asks for when it naks a failed run (see `backOffDelay`). The server-side `backoff`
+ * list is not used, because the server would replace `ack_wait` with its first value.
  */
 import {
   AckPolicy,

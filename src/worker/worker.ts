@@ -62,9 +62,12 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const ownConnection = !opts.nc;
   const nc = opts.nc ?? await connectWorker(config, log);
   try {
-    await ensureResources(nc, config, router, log);
     const jsm = await jetstreamManager(nc);
-    const names = await ensureWorkerConsumers(jsm, config, router, hostname, labels);
+    const ensure = async () => {
+      await ensureResources(nc, config, router, log);
+      return ensureWorkerConsumers(jsm, config, router, hostname, labels);
+    };
+    const names = await ensure();
     const js = jetstream(nc);
     const consumers = await Promise.all(names.map((n) => js.consumers.get(router.stream, n)));
     const worker = new Worker({
@@ -88,6 +91,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         log,
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
+      recover: () => ensure().then(() => {}),
     });
     await worker.start(consumers);
     log.info("worker started", {
@@ -128,6 +132,8 @@ interface WorkerParts {
   fetchExpiresMs: number;
   dispatch: Parameters<typeof dispatchJob>[1];
   registry: WorkerRegistry;
+  /** Re-creates the stream, buckets and consumers (after a fetch failed, e.g. one was deleted). */
+  recover: () => Promise<void>;
 }
 
 class Worker implements WorkerHandle {
@@ -144,6 +150,7 @@ class Worker implements WorkerHandle {
   #stopping = false;
   #resolveStopped: () => void = () => {};
   #stopPromise: Promise<void> | undefined;
+  #recovering: Promise<void> | undefined;
 
   constructor(parts: WorkerParts) {
     this.#p = parts;
@@ -191,10 +198,21 @@ class Worker implements WorkerHandle {
         if (this.#stopping) break;
         log.warn("fetching jobs failed; retrying", { error: (e as Error).message });
         await this.#pause(1000);
+        if (!this.#stopping) await this.#recover();
       } finally {
         if (!got) slots.release();
       }
     }
+  }
+
+  /** One shared recovery attempt at a time; failures are logged and retried on the next error. */
+  #recover(): Promise<void> {
+    this.#recovering ??= this.#p.recover()
+      .catch((e) =>
+        this.#p.log.warn("re-creating consumers failed", { error: (e as Error).message })
+      )
+      .finally(() => (this.#recovering = undefined));
+    return this.#recovering;
   }
 
   #run(msg: JsMsg): void {

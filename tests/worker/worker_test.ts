@@ -289,3 +289,26 @@ Deno.test("two namespaces on one server do not see each other's jobs or workers"
     await Promise.all([wa.stop(), wb.stop(), wb2.stop()]);
   }
 });
+
+Deno.test("a worker whose consumer was deleted re-creates it and keeps taking jobs", async () => {
+  await using server = await startNatsServer();
+  const worker = await testWorker(server.port, { hostname: "h1" });
+  try {
+    await using api = await testClient(server.port);
+    const jsm = await jetstreamManager(api.nc);
+    const name = api.client.router.workerConsumer("h1");
+    await jsm.consumers.delete(api.client.router.stream, name);
+    await eventually(async () => {
+      try {
+        return (await jsm.consumers.info(api.client.router.stream, name)) ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, "consumer re-created");
+    const r = await api.client.run({ type: "test.echo", data: {} }, "h1", "t");
+    assert.equal(r.status, "completed");
+    assert.deepEqual(r.results.map((x) => x.hostname), ["h1"]);
+  } finally {
+    await worker.stop();
+  }
+});
