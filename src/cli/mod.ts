@@ -4,6 +4,9 @@ import { VERSION } from "../version.ts";
 import { registerConfig } from "./config.ts";
 import { registerNats } from "./nats.ts";
 import { registerWorker } from "./worker.ts";
+import { registerApi } from "./api.ts";
+import { registerToken } from "./token.ts";
+import { registerClient } from "./client.ts";
 import { registerSystemd } from "./systemd.ts";
 import { registerCompletion } from "./completion.ts";
 
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerSystemd(program as unknown as Command);
   registerCompletion(program as unknown as Command);
   registerWorker(program as unknown as Command);
+  registerApi(program as unknown as Command);
+  registerToken(program as unknown as Command);
+  registerClient(program as unknown as Command);
   const nats = registerNats(program as unknown as Command);
   void nats; // nats subcommands register on this group
 
