@@ -1,10 +1,12 @@
 /** `osapi nats ...`: the supervised nats-server and NATS security tooling. */
 import type { Command } from "@commander-js/extra-typings";
 import { registerNatsInstall } from "./nats_install.ts";
+import { registerNatsServer } from "./nats_server.ts";
 
 /** Registers the `nats` command group; subcommands register themselves on it below. */
 export function registerNats(program: Command): Command {
   const nats = program.command("nats").description("the NATS server and NATS security tooling");
   registerNatsInstall(nats as unknown as Command);
+  registerNatsServer(nats as unknown as Command);
   return nats as unknown as Command;
 }

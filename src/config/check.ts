@@ -1,6 +1,7 @@
 /** Checks that span several keys (a field's own type is checked by the schema). */
 import type { IssueSink } from "./fields.ts";
 import type { Config, NatsClientConfig } from "./schema.ts";
+import { formatDuration } from "./units.ts";
 
 function requireKey(sink: IssueSink, path: string, value: string, why: string): void {
   if (value === "") sink.add(path, `${path}: required when ${why}`);
@@ -65,6 +66,14 @@ export function checkConfig(config: Config, sink: IssueSink): void {
     sink.add(
       "nats.server.http_port",
       `nats.server.http_port: ${s.http_port} is also nats.server.port; use two different ports`,
+    );
+  }
+  if (s.lame_duck > 0 && s.lame_duck < 30_000) {
+    sink.add(
+      "nats.server.lame_duck",
+      `nats.server.lame_duck: invalid value "${
+        formatDuration(s.lame_duck)
+      }"; expected 0s (off) or at least 30s (nats-server's minimum)`,
     );
   }
   if (s.cluster.name !== "" && s.cluster.listen === "") {

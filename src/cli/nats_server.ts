@@ -1,0 +1,78 @@
+/** `osapi nats server start` (only the supervised nats-server) and `osapi nats config`. */
+import type { Command } from "@commander-js/extra-typings";
+import { NatsBinaryError, resolveNatsServer } from "../server/binary.ts";
+import {
+  AdminIdentityError,
+  adminPublicKey,
+  loadOrCreateAdminIdentity,
+} from "../server/admin_identity.ts";
+import { checkConfigFile, PreflightError } from "../server/check.ts";
+import { RenderError, renderServerConfig } from "../server/render.ts";
+import { startSupervisor, stopOnSignals, SupervisorError } from "../server/supervisor.ts";
+import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
+
+/** Known errors of the server modules become CLI errors with the right exit code. */
+function asCliError(e: unknown): unknown {
+  if (e instanceof NatsBinaryError) {
+    return new CliError(e.message, e.configError ? EXIT_CONFIG : EXIT_FAILURE);
+  }
+  if (e instanceof RenderError || e instanceof AdminIdentityError) {
+    return new CliError(e.message, EXIT_CONFIG);
+  }
+  if (e instanceof PreflightError || e instanceof SupervisorError) {
+    return new CliError(e.message, EXIT_FAILURE);
+  }
+  return e;
+}
+
+/** Registers `nats server start` and `nats config` on the `nats` group. */
+export function registerNatsServer(nats: Command): void {
+  const server = nats.command("server").description("the supervised nats-server");
+  server.command("start")
+    .description("run only the supervised nats-server until SIGTERM or SIGINT")
+    .action(async (_opts, cmd) => {
+      const { config, log } = await loadFromCli(cmd);
+      try {
+        const binary = await resolveNatsServer(config.nats.server, { log });
+        log.info("using nats-server", { path: binary.path, version: binary.version });
+        const sup = await startSupervisor({ config, binary: binary.path, log });
+        const signals = stopOnSignals(() => sup.stop(), log);
+        try {
+          await sup.done;
+        } finally {
+          signals.dispose();
+        }
+      } catch (e) {
+        throw asCliError(e);
+      }
+    });
+
+  nats.command("config")
+    .description("print the rendered nats-server.conf (secrets only as bcrypt hashes)")
+    .option("--check", "also check it with `nats-server -t`", false)
+    .action(async (opts, cmd) => {
+      const { config, log } = await loadFromCli(cmd);
+      try {
+        const identity = await loadOrCreateAdminIdentity(config, log);
+        const rendered = await renderServerConfig(config, {
+          adminPublicKey: adminPublicKey(identity),
+        });
+        for (const n of rendered.notices) log.warn(n);
+        if (opts.check) {
+          const binary = await resolveNatsServer(config.nats.server, { log });
+          const dir = await Deno.makeTempDir({ prefix: "osapi-nats-config-" });
+          try {
+            const file = `${dir}/nats-server.conf`;
+            await Deno.writeTextFile(file, rendered.text, { mode: 0o600 });
+            await checkConfigFile(binary.path, file);
+          } finally {
+            await Deno.remove(dir, { recursive: true }).catch(() => {});
+          }
+          log.info("the rendered configuration passes nats-server -t");
+        }
+        await Deno.stdout.write(new TextEncoder().encode(rendered.text));
+      } catch (e) {
+        throw asCliError(e);
+      }
+    });
+}

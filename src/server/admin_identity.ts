@@ -1,0 +1,155 @@
+/**
+ * The supervisor's own admin identity. With server auth enabled, the supervisor never borrows a
+ * configured user: the renderer adds a dedicated admin nkey user whose seed is generated on first
+ * start and kept in `<data_dir>/nats/admin.seed` (0600). Token auth has a single identity (nats-
+ * server cannot combine a token with users), so there the supervisor presents the token itself.
+ * Other components of the same process (`serve`) get a client configuration for it from
+ * {@link adminClientConfig}.
+ */
+import { createUser, fromSeed } from "@nats-io/nkeys";
+import type { Config, NatsClientConfig } from "../config/schema.ts";
+import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
+import type { Logger } from "../log.ts";
+
+/** How the supervisor authenticates to the nats-server it runs. */
+export type AdminIdentity =
+  | { kind: "none" }
+  | { kind: "token" }
+  | { kind: "nkey"; publicKey: string; seedFile: string };
+
+/** The admin identity cannot be loaded or used; the message never contains a secret. */
+export class AdminIdentityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AdminIdentityError";
+  }
+}
+
+/** The connection name the supervisor's admin connection shows in monitoring. */
+export const ADMIN_CLIENT_NAME = "osapi-nats-supervisor";
+
+const BCRYPT = /^\$2[aby]\$\d{2}\$/;
+
+/** `<data_dir>/nats`: the supervisor's state (rendered config, admin seed). */
+export function natsStateDir(config: Config): string {
+  return `${dataDir(config)}/nats`;
+}
+
+/** Where the admin seed is kept. */
+export function adminSeedPath(config: Config): string {
+  return `${natsStateDir(config)}/admin.seed`;
+}
+
+async function readAdminSeed(path: string, log?: Logger): Promise<string | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw new AdminIdentityError(`admin seed file ${path}: ${describeFsError(e)}`);
+  }
+  if (!info.isFile) throw new AdminIdentityError(`admin seed file ${path}: not a regular file`);
+  if (info.mode !== null && (info.mode & 0o077) !== 0) {
+    await Deno.chmod(path, 0o600);
+    log?.warn("admin seed file was readable by group or others; mode set to 600", { path });
+  }
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new AdminIdentityError(`admin seed file ${path}: ${describeFsError(e)}`);
+  }
+}
+
+/**
+ * Loads the admin identity the configuration calls for, generating the admin nkey (seed written
+ * 0600) on first use. A token that is already a bcrypt hash cannot be presented: that is an error.
+ */
+export async function loadOrCreateAdminIdentity(
+  config: Config,
+  log?: Logger,
+): Promise<AdminIdentity> {
+  const auth = config.nats.server.auth;
+  if (auth.type === "none") return { kind: "none" };
+  if (auth.type === "token") {
+    checkPresentableToken(auth.token);
+    return { kind: "token" };
+  }
+  const seedFile = adminSeedPath(config);
+  const text = await readAdminSeed(seedFile, log);
+  if (text !== undefined) {
+    let publicKey: string;
+    try {
+      const seed = parseSeedFile(text, seedFile);
+      publicKey = fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+    } catch (e) {
+      throw new AdminIdentityError(
+        `${(e as Error).message}; remove the file to generate a new admin identity`,
+      );
+    }
+    return { kind: "nkey", publicKey, seedFile };
+  }
+  await ensurePrivateDir(natsStateDir(config));
+  const pair = createUser();
+  await writeSecretFile(seedFile, new TextDecoder().decode(pair.getSeed()) + "\n");
+  log?.info("generated the supervisor's admin nkey", { seed_file: seedFile });
+  return { kind: "nkey", publicKey: pair.getPublicKey(), seedFile };
+}
+
+function checkPresentableToken(token: string): void {
+  if (BCRYPT.test(token)) {
+    throw new AdminIdentityError(
+      "nats.server.auth.token is a bcrypt hash, but the supervisor has to present the token " +
+        "itself (nats-server cannot combine token auth with users); set the plaintext token, " +
+        "it is stored bcrypt-hashed in the rendered nats-server.conf",
+    );
+  }
+}
+
+/** The admin public key to render as a user, if the identity has one. */
+export function adminPublicKey(identity: AdminIdentity): string | undefined {
+  return identity.kind === "nkey" ? identity.publicKey : undefined;
+}
+
+/** A wildcard listen address becomes loopback for connecting. */
+export function connectHost(host: string): string {
+  return host === "" || host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
+}
+
+/**
+ * A client configuration that connects as the admin identity to the local supervised server:
+ * for the supervisor itself and for other components of the same process.
+ */
+export function adminClientConfig(config: Config, identity: AdminIdentity): NatsClientConfig {
+  const s = config.nats.server;
+  const mtls = s.tls.verify || s.tls.verify_and_map;
+  const auth: NatsClientConfig["auth"] = {
+    type: "none",
+    username: "",
+    password: "",
+    token: "",
+    nkey_file: "",
+    creds_file: "",
+  };
+  if (identity.kind === "token") {
+    checkPresentableToken(s.auth.token);
+    auth.type = "token";
+    auth.token = s.auth.token;
+  } else if (identity.kind === "nkey") {
+    auth.type = "nkey";
+    auth.nkey_file = identity.seedFile;
+  }
+  return {
+    host: connectHost(s.host),
+    port: s.port,
+    urls: [],
+    client_name: ADMIN_CLIENT_NAME,
+    namespace: s.namespace,
+    auth,
+    tls: {
+      ca_file: s.tls.cert_file !== "" ? s.tls.ca_file : "",
+      cert_file: mtls ? s.tls.cert_file : "",
+      key_file: mtls ? s.tls.key_file : "",
+    },
+  };
+}

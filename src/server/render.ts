@@ -1,0 +1,323 @@
+/**
+ * Renders osapi.yaml's `nats.server` section into nats-server.conf text: listen address,
+ * monitoring, server name, JetStream (store dir and limits), authentication (none, token,
+ * user_pass, nkey; operator and callout take a fragment from their own module) with per-user
+ * least-privilege permissions and the supervisor's admin user, TLS and cluster blocks.
+ * Every value is written through {@link quote}, so no configuration value can inject syntax;
+ * secrets appear only as bcrypt hashes.
+ */
+import bcrypt from "bcryptjs";
+import type { Config } from "../config/schema.ts";
+import { storeDir } from "../config/paths.ts";
+import {
+  ADMIN_PERMISSIONS,
+  type NatsRole,
+  type Permissions,
+  permissionsFor,
+} from "../nats/permissions.ts";
+import { routerFor } from "../nats/resources.ts";
+
+/** The configuration cannot be rendered; the message names the key, never a secret. */
+export class RenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RenderError";
+  }
+}
+
+/** Options of {@link renderServerConfig}. */
+export interface RenderOptions {
+  /** Public nkey of the supervisor's admin user (required for user_pass and nkey auth). */
+  adminPublicKey?: string;
+  /** Auth configuration text for `operator` and `callout` auth, from their own module. */
+  authFragment?: string;
+  /** bcrypt cost for plaintext secrets (default 11, as `nats server passwd`). */
+  bcryptCost?: number;
+}
+
+/** A rendered nats-server.conf and one-time notices for the operator. */
+export interface RenderedConfig {
+  text: string;
+  /** E.g. that plaintext passwords were hashed; log them once. Never contain secrets. */
+  notices: string[];
+}
+
+const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+/** True when `value` is a bcrypt hash (`$2a$`, `$2b$`, `$2y$`), kept as it is when rendering. */
+export function isBcryptHash(value: string): boolean {
+  return BCRYPT_HASH.test(value);
+}
+
+/**
+ * Quotes a string for nats-server.conf: double quotes, with `"` and `\` escaped and every control
+ * character written as an escape, so a value can never end the string or start a new line.
+ */
+export function quote(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+type Scalar = string | number | boolean;
+
+/** A tiny writer for indented nats-server.conf blocks. */
+class ConfWriter {
+  #lines: string[] = [];
+  #depth = 0;
+
+  #push(text: string): void {
+    this.#lines.push("  ".repeat(this.#depth) + text);
+  }
+  comment(text: string): void {
+    for (const l of text.split("\n")) this.#push(`# ${l.replace(/\p{Cc}/gu, " ")}`);
+  }
+  blank(): void {
+    this.#lines.push("");
+  }
+  value(key: string, v: Scalar): void {
+    this.#push(`${key}: ${scalar(v)}`);
+  }
+  list(key: string, values: Scalar[]): void {
+    if (values.length === 0) {
+      this.#push(`${key}: []`);
+      return;
+    }
+    this.#push(`${key}: [`);
+    this.#depth++;
+    for (const v of values) this.#push(scalar(v));
+    this.#depth--;
+    this.#push("]");
+  }
+  /** A list of maps, one per entry. */
+  maps(key: string, entries: (() => void)[]): void {
+    this.#push(`${key}: [`);
+    this.#depth++;
+    for (const e of entries) this.block(null, e);
+    this.#depth--;
+    this.#push("]");
+  }
+  block(key: string | null, body: () => void): void {
+    this.#push(key === null ? "{" : `${key} {`);
+    this.#depth++;
+    body();
+    this.#depth--;
+    this.#push("}");
+  }
+  raw(text: string): void {
+    for (const l of text.trimEnd().split("\n")) this.#push(l);
+  }
+  text(): string {
+    return this.#lines.join("\n") + "\n";
+  }
+}
+
+function scalar(v: Scalar): string {
+  if (typeof v === "string") return quote(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (!Number.isFinite(v)) throw new RenderError(`cannot render the number ${v}`);
+  return String(v);
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+/** `host:port` for nats-server, with IPv6 hosts in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The permissions of a server user: its role fenced to its namespace (default: the server's). */
+export function userPermissions(config: Config, role: NatsRole, namespace: string): Permissions {
+  return permissionsFor(role, routerFor(config, namespace || config.nats.server.namespace));
+}
+
+function writePermissions(w: ConfWriter, p: Permissions): void {
+  w.block("permissions", () => {
+    w.block("publish", () => w.list("allow", p.publish));
+    w.block("subscribe", () => w.list("allow", p.subscribe));
+  });
+}
+
+async function secret(
+  value: string,
+  key: string,
+  cost: number,
+  plaintext: string[],
+): Promise<string> {
+  if (isBcryptHash(value)) return value;
+  plaintext.push(key);
+  return await bcrypt.hash(value, cost);
+}
+
+function requireAdmin(opts: RenderOptions, type: string): string {
+  if (!opts.adminPublicKey) {
+    throw new RenderError(
+      `nats.server.auth.type ${type} needs the supervisor's admin identity (adminPublicKey)`,
+    );
+  }
+  return opts.adminPublicKey;
+}
+
+function writeAdminUser(w: ConfWriter, publicKey: string): void {
+  w.comment("the osapi supervisor's own admin identity");
+  w.value("nkey", publicKey);
+  writePermissions(w, ADMIN_PERMISSIONS);
+}
+
+function checkUnique(values: string[], key: (i: number) => string, what: string): void {
+  const seen = new Map<string, number>();
+  values.forEach((v, i) => {
+    const first = seen.get(v);
+    if (first !== undefined) {
+      throw new RenderError(
+        `${key(i)}: ${what} ${JSON.stringify(v)} is also ${key(first)}; each must be unique`,
+      );
+    }
+    seen.set(v, i);
+  });
+}
+
+async function writeAuth(
+  w: ConfWriter,
+  config: Config,
+  opts: RenderOptions,
+  notices: string[],
+): Promise<void> {
+  const auth = config.nats.server.auth;
+  const cost = opts.bcryptCost ?? 11;
+  const plaintext: string[] = [];
+  switch (auth.type) {
+    case "none":
+      return;
+    case "token": {
+      const token = await secret(auth.token, "nats.server.auth.token", cost, plaintext);
+      w.block("authorization", () => {
+        w.value("timeout", seconds(auth.timeout));
+        w.value("token", token);
+      });
+      break;
+    }
+    case "user_pass": {
+      const admin = requireAdmin(opts, auth.type);
+      checkUnique(
+        auth.users.map((u) => u.username),
+        (i) => `nats.server.auth.users[${i}].username`,
+        "user name",
+      );
+      const hashes: string[] = [];
+      for (const [i, u] of auth.users.entries()) {
+        hashes.push(
+          await secret(u.password, `nats.server.auth.users[${i}].password`, cost, plaintext),
+        );
+      }
+      w.block("authorization", () => {
+        w.value("timeout", seconds(auth.timeout));
+        w.maps("users", [
+          ...auth.users.map((u, i) => () => {
+            w.comment(`role ${u.role}`);
+            w.value("user", u.username);
+            w.value("password", hashes[i]);
+            writePermissions(w, userPermissions(config, u.role, u.namespace));
+          }),
+          () => writeAdminUser(w, admin),
+        ]);
+      });
+      break;
+    }
+    case "nkey": {
+      const admin = requireAdmin(opts, auth.type);
+      checkUnique(
+        auth.nkeys.map((u) => u.public_key),
+        (i) => `nats.server.auth.nkeys[${i}].public_key`,
+        "public key",
+      );
+      if (auth.nkeys.some((u) => u.public_key === admin)) {
+        throw new RenderError(
+          "nats.server.auth.nkeys: a configured key is the supervisor's admin key; use another key",
+        );
+      }
+      w.block("authorization", () => {
+        w.value("timeout", seconds(auth.timeout));
+        w.maps("users", [
+          ...auth.nkeys.map((u) => () => {
+            w.comment(`role ${u.role}`);
+            w.value("nkey", u.public_key);
+            writePermissions(w, userPermissions(config, u.role, u.namespace));
+          }),
+          () => writeAdminUser(w, admin),
+        ]);
+      });
+      break;
+    }
+    case "operator":
+    case "callout":
+      if (opts.authFragment === undefined) {
+        throw new RenderError(
+          `nats.server.auth.type ${auth.type}: its server configuration comes from the ` +
+            `${auth.type} module (pass it as authFragment)`,
+        );
+      }
+      w.raw(opts.authFragment);
+      break;
+  }
+  if (plaintext.length > 0) {
+    notices.push(
+      `${plaintext.join(", ")} ${plaintext.length === 1 ? "is" : "are"} plaintext in the ` +
+        "configuration; the rendered nats-server.conf stores bcrypt hashes instead. Consider " +
+        "storing the hash (see `osapi nats config`) where only the server needs it.",
+    );
+  }
+}
+
+/** Renders the nats-server.conf text of `config`. */
+export async function renderServerConfig(
+  config: Config,
+  opts: RenderOptions = {},
+): Promise<RenderedConfig> {
+  const s = config.nats.server;
+  const w = new ConfWriter();
+  const notices: string[] = [];
+  w.comment("nats-server.conf rendered by osapi from its configuration; do not edit by hand.");
+  w.value("server_name", s.server_name);
+  w.value("host", s.host);
+  w.value("port", s.port);
+  if (s.http_port !== 0) w.value("http", hostPort(s.host, s.http_port));
+  if (s.lame_duck > 0) w.value("lame_duck_duration", `${seconds(s.lame_duck)}s`);
+  w.blank();
+  w.block("jetstream", () => {
+    w.value("store_dir", storeDir(config));
+    if (s.max_memory !== -1) w.value("max_memory_store", s.max_memory);
+    if (s.max_file !== -1) w.value("max_file_store", s.max_file);
+  });
+  if (s.auth.type !== "none") w.blank();
+  await writeAuth(w, config, opts, notices);
+  if (s.tls.cert_file !== "") {
+    w.blank();
+    w.block("tls", () => {
+      w.value("cert_file", s.tls.cert_file);
+      w.value("key_file", s.tls.key_file);
+      if (s.tls.ca_file !== "") w.value("ca_file", s.tls.ca_file);
+      if (s.tls.verify) w.value("verify", true);
+      if (s.tls.verify_and_map) w.value("verify_and_map", true);
+      w.value("timeout", seconds(s.tls.timeout));
+    });
+  }
+  if (s.cluster.name !== "") {
+    w.blank();
+    w.block("cluster", () => {
+      w.value("name", s.cluster.name);
+      w.value("listen", s.cluster.listen);
+      if (s.cluster.routes.length > 0) w.list("routes", s.cluster.routes);
+    });
+  }
+  return { text: w.text(), notices };
+}
