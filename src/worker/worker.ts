@@ -143,6 +143,8 @@ class Worker implements WorkerHandle {
   readonly stopped: Promise<void>;
   readonly #p: WorkerParts;
   readonly #abort = new AbortController();
+  /** Aborted when draining starts (wakes paused loops). */
+  readonly #halt = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #started = new Date().toISOString();
   readonly #heartbeat: Heartbeat;
@@ -223,13 +225,17 @@ class Worker implements WorkerHandle {
     this.#inFlight.add(p);
   }
 
+  /** Waits `ms`, or less when the worker starts draining. */
   #pause(ms: number): Promise<void> {
+    const halt = this.#halt.signal;
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.#abort.signal.addEventListener("abort", () => {
+      const done = () => {
         clearTimeout(t);
+        halt.removeEventListener("abort", done);
         resolve();
-      }, { once: true });
+      };
+      const t = setTimeout(done, ms);
+      halt.addEventListener("abort", done, { once: true });
     });
   }
 
@@ -242,6 +248,7 @@ class Worker implements WorkerHandle {
   async #drain(): Promise<void> {
     const { log, slots, nc } = this.#p;
     this.#stopping = true;
+    this.#halt.abort();
     slots.close();
     log.info("worker draining", { hostname: this.hostname, running: this.running() });
     await Promise.all(this.#loops); // pending pulls expire; what they bring still runs
