@@ -13,9 +13,10 @@ export const MAX_ARGS = 256;
 
 const noInput = z.strictObject({});
 
-/** A network interface name: letters and digits (as OSAPI), at most 64. */
-export const InterfaceName = z.string().min(1).max(64).regex(/^[A-Za-z0-9]+$/, {
-  message: "interface name must contain only letters and digits",
+/** A Linux network interface name (at most 15 characters, no shell or path characters). */
+export const InterfaceName = z.string().min(1).max(15).regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, {
+  message:
+    "interface name must start with a letter or digit and contain only A-Z a-z 0-9 _ . : @ -",
 }).openapi({ example: "eth0" });
 
 const HOSTNAME =
@@ -55,13 +56,15 @@ const Env = z.record(
 });
 
 /** Input of `network.dns.get`. */
-export const DnsGetData = z.strictObject({ interface: InterfaceName });
+export const DnsGetData = z.strictObject({ interface_name: InterfaceName });
 
 /** Input of `network.dns.update`: servers and/or search domains for an interface. */
 export const DnsUpdateData = z.strictObject({
-  interface: InterfaceName,
-  servers: z.array(IpAddress).max(16).optional(),
-  search_domains: z.array(SearchDomain).max(16).optional(),
+  interface_name: InterfaceName,
+  servers: z.array(IpAddress).min(1).max(8).optional(),
+  search_domains: z.array(SearchDomain).max(32).optional().openapi({
+    description: "search domains; an empty list removes them",
+  }),
 }).refine((d) => d.servers !== undefined || d.search_domains !== undefined, {
   message: "servers or search_domains is required",
 });

@@ -228,7 +228,7 @@ Deno.test("good input reaches the job layer with the caller as submitter", async
   assert.deepEqual(dns.body.results.map((x: { status: string }) => x.status), ["ok"]);
   assert.deepEqual(jobs.calls[1].op, {
     type: "network.dns.update",
-    data: { interface: "eth0", servers: ["1.1.1.1", "::1"], search_domains: ["example.com"] },
+    data: { interface_name: "eth0", servers: ["1.1.1.1", "::1"], search_domains: ["example.com"] },
   });
 
   const ping = await a.call("POST", "/network/ping", { body: { address: "localhost", count: 1 } });
@@ -237,7 +237,7 @@ Deno.test("good input reaches the job layer with the caller as submitter", async
   assert.equal(dnsGet.status, 200);
   assert.deepEqual(jobs.calls[3], {
     method: "run",
-    op: { type: "network.dns.get", data: { interface: "eth0" } },
+    op: { type: "network.dns.get", data: { interface_name: "eth0" } },
     target: "role:web",
     submitter: "ops@example.com",
   });

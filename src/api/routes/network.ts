@@ -1,7 +1,7 @@
 /** `/network/*`: DNS configuration per interface and ping. */
 import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
-import { InterfaceName, IpAddress, PingAddress, SearchDomain } from "../operations.ts";
+import { DnsUpdateData, InterfaceName, PingData } from "../operations.ts";
 import { securedRoute } from "../route.ts";
 import { collectionBody, runOperation } from "../run_job.ts";
 import { collection, hostFields, TargetQuery } from "../schemas.ts";
@@ -18,21 +18,9 @@ const DnsUpdateResult = z.looseObject({
   changed: z.boolean().optional().openapi({ description: "whether the host was modified" }),
 }).openapi("DnsUpdateResult");
 
-const DnsUpdateRequest = z.object({
-  interface_name: InterfaceName,
-  servers: z.array(IpAddress).max(16).optional().openapi({ description: "new DNS servers" }),
-  search_domains: z.array(SearchDomain).max(16).optional().openapi({
-    description: "new search domains",
-  }),
-}).refine((d) => d.servers !== undefined || d.search_domains !== undefined, {
-  message: "servers or search_domains is required",
-}).openapi("DnsUpdateRequest");
+const DnsUpdateRequest = DnsUpdateData.openapi("DnsUpdateRequest");
 
-const PingRequest = z.object({
-  address: PingAddress.openapi({ description: "IPv4/IPv6 address or DNS host name" }),
-  count: z.number().int().min(1).max(10).optional().openapi({ description: "echo requests" }),
-  timeout: z.number().int().min(1).max(60).optional().openapi({ description: "seconds" }),
-}).openapi("PingRequest");
+const PingRequest = PingData.openapi("PingRequest");
 
 const PingResult = z.looseObject({
   ...hostFields,
@@ -45,7 +33,7 @@ const PingResult = z.looseObject({
 }).openapi("PingResult");
 
 const InterfaceParam = z.object({
-  interface: InterfaceName.openapi({ param: { name: "interface", in: "path" } }),
+  interfaceName: InterfaceName.openapi({ param: { name: "interfaceName", in: "path" } }),
 });
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
@@ -55,7 +43,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("network:read", {
       method: "get",
-      path: "/network/dns/{interface}",
+      path: "/network/dns/{interfaceName}",
       operationId: "GetNetworkDNSByInterface",
       tags: ["Network"],
       summary: "DNS servers and search domains of an interface",
@@ -68,13 +56,13 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
       },
     }),
     async (c) => {
-      const { interface: iface } = c.req.valid("param");
+      const { interfaceName } = c.req.valid("param");
       const { target_hostname } = c.req.valid("query");
       const result = await runOperation(
         deps,
         c,
         "network.dns.get",
-        { interface: iface },
+        { interface_name: interfaceName },
         target_hostname,
       );
       return c.json(collectionBody(result), 200);
@@ -101,12 +89,11 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
     }),
     async (c) => {
       const { target_hostname } = c.req.valid("query");
-      const { interface_name, ...rest } = c.req.valid("json");
       const result = await runOperation(
         deps,
         c,
         "network.dns.update",
-        { interface: interface_name, ...rest },
+        c.req.valid("json"),
         target_hostname,
       );
       const body = collectionBody(result);
