@@ -96,14 +96,12 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   }
   app.use("*", authenticate({ signingKey, roles, log }));
   const maxBody = config.api.server.max_body;
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) =>
-        problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) =>
+      problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
+  });
+  app.use("*", (c, next) => c.req.raw.body === null ? next() : limit(c, next));
 
   registerHealthRoutes(app, deps);
   registerSystemRoutes(app, deps);
