@@ -66,6 +66,14 @@ Deno.test("API over a real nats-server, job client and worker", async (t) => {
       assert.equal(typeof load.body.results[0]["1min"], "number");
       const mem = await ops.call("GET", "/system/memory?target_hostname=_all");
       assert.ok(mem.body.results[0].total > 0);
+      const status = await ops.call("GET", "/system/status");
+      assert.equal(status.status, 200, status.text);
+      assert.equal(typeof status.body.results[0].load_average["5min"], "number");
+      assert.ok(status.body.results[0].disks.length > 0);
+      for (const name of ["uptime", "os", "disk"]) {
+        const r = await ops.call("GET", `/system/${name}`);
+        assert.equal(r.status, 200, r.text);
+      }
     });
 
     await t.step("exec and shell", async () => {
@@ -81,6 +89,18 @@ Deno.test("API over a real nats-server, job client and worker", async (t) => {
       });
       assert.equal(shell.status, 202, shell.text);
       assert.equal(shell.body.results[0].stdout, "3\n");
+    });
+
+    await t.step("network: DNS of an interface, ping", async () => {
+      const dns = await ops.call("GET", "/network/dns/lo");
+      assert.equal(dns.status, 200, dns.text);
+      assert.equal(dns.body.results[0].hostname, "worker-1");
+      assert.ok(Array.isArray(dns.body.results[0].servers), dns.text);
+      const ping = await ops.call("POST", "/network/ping", {
+        body: { address: "127.0.0.1", count: 1 },
+      });
+      assert.equal(ping.status, 200, ping.text);
+      assert.equal(ping.body.results[0].packets_received, 1, ping.text);
     });
 
     await t.step("unknown host: 400 and nothing published", async () => {
