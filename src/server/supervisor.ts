@@ -306,13 +306,14 @@ class Supervisor implements NatsSupervisor {
       if (this.#stopping || this.#running !== r) return;
       await r.pumps;
       this.#running = undefined;
-      await this.#restartLoop(status);
+      await this.#restartLoop(status, r.tail.slice(-5));
     });
   }
 
-  async #restartLoop(status: Deno.CommandStatus): Promise<void> {
+  async #restartLoop(status: Deno.CommandStatus, tail: string[]): Promise<void> {
     const s = this.#config.nats.server;
-    let last = `nats-server exited unexpectedly (${describeStatus(status)})`;
+    let last = `nats-server exited unexpectedly (${describeStatus(status)})` +
+      (tail.length > 0 ? `; its last lines:\n  ${tail.join("\n  ")}` : "");
     for (;;) {
       if (this.#stopping) return;
       this.opts.log.error(last);
