@@ -217,8 +217,11 @@ export async function buildResponse(
   return await encodeAuthorizationResponse(request.userNkey, request.serverId, issuer, { jwt }, {});
 }
 
-/** Subscribes to `$SYS.REQ.USER.AUTH` and answers every request; see the module docs. */
-export function startCallout(opts: CalloutOptions): CalloutHandle {
+/**
+ * Subscribes to `$SYS.REQ.USER.AUTH` and answers every request; see the module docs. Resolves
+ * once the server has the subscription (connections made afterwards are answered).
+ */
+export async function startCallout(opts: CalloutOptions): Promise<CalloutHandle> {
   const stats: CalloutStats = { requests: 0, allowed: 0, denied: 0, invalid: 0, errors: 0 };
   const log = opts.log;
   const inflight = new Set<Promise<void>>();
@@ -278,6 +281,7 @@ export function startCallout(opts: CalloutOptions): CalloutHandle {
       inflight.add(p);
     },
   });
+  await opts.nc.flush();
   log.info("auth callout service listening", {
     subject: SYSTEM_SUBJECTS.userAuth,
     issuer: opts.issuer.getPublicKey(),

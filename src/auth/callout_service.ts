@@ -376,7 +376,7 @@ export async function startCalloutService(
   const authorize = opts.authorize ?? osapiAuthorizer(config, { signingKey: signingKey ?? "" });
   const own = opts.nc === undefined;
   const nc = opts.nc ?? await connectNats(keys.client, clog, { name: keys.client.client_name });
-  const handle = startCallout({
+  const handle = await startCallout({
     nc,
     issuer: keys.issuer,
     xkey: keys.xkey,

@@ -177,6 +177,9 @@ export interface OperatorConfigOptions {
 
 const q = quote;
 
+/** `max_control_line` of operator mode: room for user JWTs with long permission lists. */
+export const MAX_CONTROL_LINE = 32_768;
+
 function absolute(path: string): string {
   return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
 }
@@ -199,6 +202,8 @@ export async function renderOperatorConfig(
     `# operator mode: generated from the osapi operator store ${store.dir}`,
     `operator: ${q(op.jwt)}`,
     `system_account: ${q(op.systemAccount)}`,
+    "# user JWTs carry their permission lists in CONNECT; the 4 KiB default is too small",
+    `max_control_line: ${MAX_CONTROL_LINE}`,
   ];
   if (opts.resolver === "memory") {
     lines.push("resolver: MEMORY");

@@ -79,8 +79,9 @@ export function parseSeedFile(text: string, path: string): string {
   return seed;
 }
 
+// nsc writes "BEGIN NATS USER JWT" and "BEGIN USER NKEY SEED" (no NATS); accept both spellings.
 const CREDS_BLOCK =
-  /-{3,}BEGIN NATS (USER JWT|USER NKEY SEED)-{3,}\s*\n\s*(\S+)\s*\n\s*-{3,}END NATS/g;
+  /-{3,}BEGIN (?:NATS )?(USER JWT|USER NKEY SEED)-{3,}\s*\n\s*(\S+)\s*\n\s*-{3,}END /g;
 
 /** Checks that a creds file holds a user JWT and a user seed. */
 export function checkCredsFile(text: string, path: string): void {

@@ -38,12 +38,16 @@ let socketGuardInstalled = false;
 export function guardLateSocketErrors(): void {
   if (socketGuardInstalled) return;
   socketGuardInstalled = true;
+  const late = (err: unknown) => {
+    const e = err as { code?: string; syscall?: string } | undefined;
+    return (e?.code === "ECONNRESET" || e?.code === "EPIPE") &&
+      (e.syscall === "read" || e.syscall === "write");
+  };
   globalThis.addEventListener("error", (e) => {
-    const err = e.error as { code?: string; syscall?: string } | undefined;
-    if (
-      (err?.code === "ECONNRESET" || err?.code === "EPIPE") &&
-      (err.syscall === "read" || err.syscall === "write")
-    ) e.preventDefault();
+    if (late(e.error)) e.preventDefault();
+  });
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    if (late(e.reason)) e.preventDefault();
   });
 }
 

@@ -73,21 +73,21 @@ async function connz(s: TestNatsServer): Promise<{ name?: string; account?: stri
   return ((await r.json()) as { connections: { name?: string; account?: string }[] }).connections;
 }
 
-function engine(
+async function engine(
   nc: NatsConnection,
   issuer: KeyPair,
   authorize: Authorizer,
   extra: Partial<Parameters<typeof startCallout>[0]> = {},
 ) {
   const { log, lines } = capture();
-  return { h: startCallout({ nc, issuer, authorize, log, ...extra }), lines };
+  return { h: await startCallout({ nc, issuer, authorize, log, ...extra }), lines };
 }
 
 Deno.test("callout allow: the issued user JWT places the user with its permissions", async () => {
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h } = engine(svc, issuer.pair, (req) =>
+  const { h } = await engine(svc, issuer.pair, (req) =>
     Promise.resolve({
       allow: true,
       name: req.connect.user ?? "",
@@ -117,7 +117,7 @@ Deno.test("callout deny and error response: the client gets an authorization vio
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h, lines } = engine(
+  const { h, lines } = await engine(
     svc,
     issuer.pair,
     () => Promise.resolve({ allow: false, reason: "not today" }),
@@ -138,7 +138,11 @@ Deno.test("callout authorizer failure becomes an error response, not a hang", as
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h, lines } = engine(svc, issuer.pair, () => Promise.reject(new Error("backend down")));
+  const { h, lines } = await engine(
+    svc,
+    issuer.pair,
+    () => Promise.reject(new Error("backend down")),
+  );
   try {
     assert.match(await refusal(s.url, { user: "bob", pass: "x" }), /authorization/i);
     await h.settled();
@@ -154,7 +158,7 @@ Deno.test("callout multi-account placement: users land in the account of their J
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h } = engine(svc, issuer.pair, (req) =>
+  const { h } = await engine(svc, issuer.pair, (req) =>
     Promise.resolve({
       allow: true,
       name: req.connect.user ?? "",
@@ -188,7 +192,7 @@ Deno.test("callout xkey: requests arrive encrypted, sealed responses are accepte
   await using s = await rawCalloutServer(issuer.publicKey, `xkey: "${xkey.publicKey}"`);
   const svc = await serviceConn(s);
   const seen: boolean[] = [];
-  const { h } = engine(svc, issuer.pair, (req) => {
+  const { h } = await engine(svc, issuer.pair, (req) => {
     seen.push(req.encrypted);
     return Promise.resolve({ allow: true, name: "x", account: "APP", permissions: ALL });
   }, { xkey: xkey.pair });
@@ -208,7 +212,7 @@ Deno.test("callout xkey: a service with the wrong xkey cannot read requests", as
   const xkey = generateKey("curve");
   await using s = await rawCalloutServer(issuer.publicKey, `xkey: "${xkey.publicKey}"`);
   const svc = await serviceConn(s);
-  const { h, lines } = engine(
+  const { h, lines } = await engine(
     svc,
     issuer.pair,
     () => Promise.resolve({ allow: true, name: "x", account: "APP", permissions: ALL }),
@@ -230,7 +234,7 @@ Deno.test("callout expired user: a user JWT that has expired is refused by the s
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h } = engine(svc, issuer.pair, () =>
+  const { h } = await engine(svc, issuer.pair, () =>
     Promise.resolve({
       allow: true,
       name: "late",
@@ -296,7 +300,7 @@ Deno.test("bad server: a request from a server this service does not serve gets 
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h } = engine(
+  const { h } = await engine(
     svc,
     issuer.pair,
     () => Promise.resolve({ allow: true, name: "x", account: "APP", permissions: ALL }),
@@ -332,7 +336,11 @@ Deno.test("auth users bypass the callout", async () => {
   const issuer = generateKey("account");
   await using s = await rawCalloutServer(issuer.publicKey);
   const svc = await serviceConn(s);
-  const { h } = engine(svc, issuer.pair, () => Promise.resolve({ allow: false, reason: "no" }));
+  const { h } = await engine(
+    svc,
+    issuer.pair,
+    () => Promise.resolve({ allow: false, reason: "no" }),
+  );
   try {
     const direct = await tryConnect(s.url, { user: "direct", pass: "direct-pw" });
     if (direct instanceof Error) throw direct;

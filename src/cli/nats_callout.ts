@@ -1,0 +1,48 @@
+/** `osapi nats callout start | config`: osapi as the NATS auth callout service. */
+import type { Command } from "@commander-js/extra-typings";
+import {
+  calloutConfigFragment,
+  ensureCalloutKeys,
+  startCalloutService,
+} from "../auth/callout_service.ts";
+import { stopOnSignals } from "../server/supervisor.ts";
+import { loadFromCli } from "./context.ts";
+import { collect, guarded } from "./nats_security.ts";
+
+/** Registers `nats callout` on the `nats` group. */
+export function registerNatsCallout(nats: Command): void {
+  const callout = nats.command("callout").description("the NATS auth callout service");
+
+  callout.command("start")
+    .description(
+      "answer $SYS.REQ.USER.AUTH: accept osapi API tokens (as the NATS token) and the " +
+        "configured users, until SIGTERM or SIGINT",
+    )
+    .option("--server-name <name>", "only answer this server (repeatable)", collect)
+    .action((opts, cmd) =>
+      guarded(async () => {
+        const { config, log } = await loadFromCli(cmd);
+        const svc = await startCalloutService(config, log, { servers: opts.serverName });
+        const signals = stopOnSignals(() => svc.stop(), log);
+        try {
+          await signals.stopped;
+          const s = svc.stats;
+          log.info("auth callout stopped", { ...s });
+        } finally {
+          signals.dispose();
+        }
+      })
+    );
+
+  callout.command("config")
+    .description("print the server configuration fragment for callout mode (keys generated once)")
+    .action((_opts, cmd) =>
+      guarded(async () => {
+        const { config, log } = await loadFromCli(cmd);
+        const text = await calloutConfigFragment(config, {
+          keys: await ensureCalloutKeys(config, log),
+        });
+        await Deno.stdout.write(new TextEncoder().encode(text));
+      })
+    );
+}

@@ -1,0 +1,86 @@
+/** `osapi nats operator init | config`: operator (JWT) mode setup. */
+import type { Command } from "@commander-js/extra-typings";
+import {
+  configJetStreamLimits,
+  configPermissions,
+  initOperator,
+  operatorDir,
+  renderOperatorConfig,
+  type ResolverType,
+} from "../auth/operator_init.ts";
+import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
+import { commaList, guarded, storeFor } from "./nats_security.ts";
+
+function parseResolver(text: string): ResolverType {
+  if (text === "memory" || text === "full") return text;
+  throw new CliError(
+    `--resolver ${JSON.stringify(text)}: expected memory or full`,
+    EXIT_CONFIG,
+  );
+}
+
+/** Registers `nats operator` on the `nats` group. */
+export function registerNatsOperator(nats: Command): void {
+  const op = nats.command("operator").description("operator (JWT) mode: operator, accounts, users");
+
+  op.command("init")
+    .description(
+      "create an operator with a signing key, the system account, one account per namespace " +
+        "(JetStream enabled) with api, worker and admin users (creds 0600), and the server config",
+    )
+    .option("--dir <dir>", "store directory (default: nats.server.auth.operator.dir)")
+    .option("--namespaces <list>", "comma-separated namespaces (default: nats.server.namespace)")
+    .option("--resolver <type>", "memory or full (default: nats.server.auth.operator.resolver)")
+    .option("--name <name>", "operator name (default: nats.server.auth.operator.name)")
+    .option("--force", "replace an existing store (its keys are lost)")
+    .action((opts, cmd) =>
+      guarded(async () => {
+        const { config } = await loadFromCli(cmd);
+        const o = config.nats.server.auth.operator;
+        const dir = opts.dir ?? operatorDir(config);
+        const namespaces = opts.namespaces !== undefined
+          ? commaList(opts.namespaces)
+          : [config.nats.server.namespace];
+        const r = await initOperator({
+          dir,
+          name: opts.name ?? o.name,
+          namespaces,
+          resolver: parseResolver(opts.resolver ?? o.resolver),
+          resolverDir: o.resolver_dir || undefined,
+          jetstream: configJetStreamLimits(config),
+          permissions: configPermissions(config),
+          force: opts.force,
+        });
+        console.log(`operator        ${r.operatorPublicKey}`);
+        console.log(`system account  ${r.systemAccount}`);
+        console.log(`system user     ${r.systemCreds}`);
+        for (const a of r.accounts) {
+          console.log(`account ${a.account} (namespace ${a.namespace || "none"})  ${a.publicKey}`);
+          for (const [role, file] of Object.entries(a.creds)) {
+            console.log(`  ${role.padEnd(7)} ${file}`);
+          }
+        }
+        console.log(`server config   ${r.serverConfigFile}`);
+        console.error(
+          "next: set nats.server.auth.type: operator (and .operator.dir if not the default), and " +
+            "point api.server.nats.auth / job.worker.nats.auth (type creds) at the creds files",
+        );
+      })
+    );
+
+  op.command("config")
+    .description("print the server configuration fragment of the operator store")
+    .option("--dir <dir>", "store directory (default: nats.server.auth.operator.dir)")
+    .option("--resolver <type>", "memory or full (default: nats.server.auth.operator.resolver)")
+    .action((opts, cmd) =>
+      guarded(async () => {
+        const { config } = await loadFromCli(cmd);
+        const o = config.nats.server.auth.operator;
+        const text = await renderOperatorConfig(storeFor(config, opts.dir), {
+          resolver: parseResolver(opts.resolver ?? o.resolver),
+          resolverDir: o.resolver_dir || undefined,
+        });
+        await Deno.stdout.write(new TextEncoder().encode(text));
+      })
+    );
+}
