@@ -80,6 +80,10 @@ export function keyTypeOf(key: string): KeyType | undefined {
   return KEY_TYPES.find((t) => KEY_PREFIX[t] === letter);
 }
 
+const an = (
+  word: string,
+) => (/^(account|operator|unknown)/.test(word) ? `an ${word}` : `a ${word}`);
+
 /** A key pair from a seed string; `expected` restricts the type. `what` names it in errors. */
 export function pairFromSeed(seed: string, expected?: KeyType, what = "seed"): KeyPair {
   const s = seed.trim();
@@ -89,7 +93,7 @@ export function pairFromSeed(seed: string, expected?: KeyType, what = "seed"): K
   const type = keyTypeOf(s);
   if (expected && type !== expected) {
     throw new NatsKeyError(
-      `${what}: is a ${type ?? "unknown"} seed, expected a ${expected} seed (S${
+      `${what}: is ${an(type ?? "unknown")} seed, expected ${an(expected)} seed (S${
         KEY_PREFIX[expected]
       }...)`,
     );
@@ -117,7 +121,7 @@ export function checkPublicKey(key: string, expected?: KeyType, what = "public k
   }
   if (expected && keyTypeOf(k) !== expected) {
     throw new NatsKeyError(
-      `${what} ${JSON.stringify(k)}: expected a ${expected} public key (starts with ${
+      `${what} ${JSON.stringify(k)}: expected ${an(expected)} public key (starts with ${
         KEY_PREFIX[expected]
       })`,
     );

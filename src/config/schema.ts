@@ -167,7 +167,6 @@ export const schema = section("osapi configuration", {
           ),
           account: str("AUTH", "account the callout service user lives in"),
           target_account: str("APP", "account users are placed in unless their entry names one"),
-          auth_users: strings([], "further user names that bypass the callout"),
           user_ttl: duration(
             "1h",
             "lifetime of issued user JWTs (capped by an API token's expiry)",
