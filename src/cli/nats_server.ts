@@ -6,6 +6,7 @@ import {
   adminPublicKey,
   loadOrCreateAdminIdentity,
 } from "../server/admin_identity.ts";
+import { authFragment } from "../server/auth_fragment.ts";
 import { checkConfigFile, PreflightError } from "../server/check.ts";
 import { RenderError, renderServerConfig } from "../server/render.ts";
 import { startSupervisor, stopOnSignals, SupervisorError } from "../server/supervisor.ts";
@@ -56,6 +57,7 @@ export function registerNatsServer(nats: Command): void {
         const identity = await loadOrCreateAdminIdentity(config, log);
         const rendered = await renderServerConfig(config, {
           adminPublicKey: adminPublicKey(identity),
+          authFragment: await authFragment(config, identity, log),
         });
         for (const n of rendered.notices) log.warn(n);
         if (opts.check) {

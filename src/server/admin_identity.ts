@@ -1,8 +1,10 @@
 /**
  * The supervisor's own admin identity. With server auth enabled, the supervisor never borrows a
  * configured user: the renderer adds a dedicated admin nkey user whose seed is generated on first
- * start and kept in `<data_dir>/nats/admin.seed` (0600). Token auth has a single identity (nats-
- * server cannot combine a token with users), so there the supervisor presents the token itself.
+ * start and kept in `<data_dir>/nats/admin.seed` (0600); callout mode renders that nkey as an auth
+ * user of the target account. Token auth has a single identity (nats-server cannot combine a
+ * token with users), so there the supervisor presents the token itself. In operator mode every
+ * namespace is an account, and the supervisor uses the `admin` user operator init created in it.
  * Other components of the same process (`serve`) get a client configuration for it from
  * {@link adminClientConfig}.
  */
@@ -11,12 +13,14 @@ import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
+import { namespaceCredsFile, operatorDir } from "../auth/operator_init.ts";
 
 /** How the supervisor authenticates to the nats-server it runs. */
 export type AdminIdentity =
   | { kind: "none" }
   | { kind: "token" }
-  | { kind: "nkey"; publicKey: string; seedFile: string };
+  | { kind: "nkey"; publicKey: string; seedFile: string }
+  | { kind: "creds"; credsFile: (namespace: string) => string };
 
 /** The admin identity cannot be loaded or used; the message never contains a secret. */
 export class AdminIdentityError extends Error {
@@ -75,6 +79,20 @@ export async function loadOrCreateAdminIdentity(
     checkPresentableToken(auth.token);
     return { kind: "token" };
   }
+  if (auth.type === "operator") {
+    const dir = operatorDir(config);
+    const credsFile = (ns: string) => namespaceCredsFile(dir, ns, "admin");
+    const file = credsFile(config.nats.server.namespace);
+    try {
+      await Deno.stat(file);
+    } catch (e) {
+      throw new AdminIdentityError(
+        `operator mode: the supervisor's admin credentials ${file}: ${describeFsError(e)}; ` +
+          "run `osapi nats operator init` for nats.server.namespace first",
+      );
+    }
+    return { kind: "creds", credsFile };
+  }
   const seedFile = adminSeedPath(config);
   const text = await readAdminSeed(seedFile, log);
   if (text !== undefined) {
@@ -118,9 +136,14 @@ export function connectHost(host: string): string {
 
 /**
  * A client configuration that connects as the admin identity to the local supervised server:
- * for the supervisor itself and for other components of the same process.
+ * for the supervisor itself and for other components of the same process. `namespace` (default
+ * nats.server.namespace) picks the account's admin in operator mode.
  */
-export function adminClientConfig(config: Config, identity: AdminIdentity): NatsClientConfig {
+export function adminClientConfig(
+  config: Config,
+  identity: AdminIdentity,
+  namespace = config.nats.server.namespace,
+): NatsClientConfig {
   const s = config.nats.server;
   const mtls = s.tls.verify || s.tls.verify_and_map;
   const auth: NatsClientConfig["auth"] = {
@@ -138,13 +161,16 @@ export function adminClientConfig(config: Config, identity: AdminIdentity): Nats
   } else if (identity.kind === "nkey") {
     auth.type = "nkey";
     auth.nkey_file = identity.seedFile;
+  } else if (identity.kind === "creds") {
+    auth.type = "creds";
+    auth.creds_file = identity.credsFile(namespace);
   }
   return {
     host: connectHost(s.host),
     port: s.port,
     urls: [],
     client_name: ADMIN_CLIENT_NAME,
-    namespace: s.namespace,
+    namespace,
     auth,
     tls: {
       ca_file: s.tls.cert_file !== "" ? s.tls.ca_file : "",

@@ -20,6 +20,7 @@ import {
   loadOrCreateAdminIdentity,
   natsStateDir,
 } from "./admin_identity.ts";
+import { authFragment } from "./auth_fragment.ts";
 import { preflight } from "./check.ts";
 import { hostPort, type RenderOptions, renderServerConfig } from "./render.ts";
 
@@ -43,7 +44,7 @@ export interface SupervisorOptions {
   stopGrace?: number;
   /** Called after every ready with the number of restarts so far (0: first start). */
   onReady?: (restarts: number) => void;
-  /** Auth configuration text for `operator`/`callout` auth (see {@link RenderOptions}). */
+  /** Auth configuration text for `operator`/`callout` auth (default: from their modules). */
   authFragment?: string;
 }
 
@@ -238,16 +239,18 @@ class Supervisor implements NatsSupervisor {
     const deadline = Date.now() + config.nats.server.ready_timeout;
     for (;;) {
       try {
-        const nc = await connectNats(this.clientConfig, this.opts.log, {
-          maxReconnectAttempts: 0,
-          timeout: 5_000,
-        });
-        try {
-          for (const ns of namespaces) {
+        for (const ns of namespaces) {
+          // one connection per namespace: in operator mode each is its own account
+          const nc = await connectNats(
+            adminClientConfig(config, this.identity, ns),
+            this.opts.log,
+            { maxReconnectAttempts: 0, timeout: 5_000 },
+          );
+          try {
             await ensureResources(nc, config, routerFor(config, ns), this.opts.log);
+          } finally {
+            await nc.close();
           }
-        } finally {
-          await nc.close();
         }
         this.opts.log.debug("streams and buckets ensured", { namespaces: namespaces.join(",") });
         return;
@@ -420,7 +423,7 @@ export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupe
   const identity = await loadOrCreateAdminIdentity(config, log);
   const renderOpts: RenderOptions = {
     adminPublicKey: adminPublicKey(identity),
-    authFragment: opts.authFragment,
+    authFragment: opts.authFragment ?? await authFragment(config, identity, log),
   };
   const rendered = await renderServerConfig(config, renderOpts);
   for (const n of rendered.notices) log.warn(n);

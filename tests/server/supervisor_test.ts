@@ -5,6 +5,12 @@ import type { Config } from "../../src/config/schema.ts";
 import { Logger } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { AdminIdentityError } from "../../src/server/admin_identity.ts";
+import {
+  configPermissions,
+  initOperator,
+  namespaceCredsFile,
+  operatorDir,
+} from "../../src/auth/operator_init.ts";
 import { PreflightError } from "../../src/server/check.ts";
 import {
   type NatsSupervisor,
@@ -381,4 +387,66 @@ Deno.test("osapi nats server start runs until SIGTERM or SIGINT and leaves no na
     assert.match(stderr, new RegExp(`received ${signal}; stopping`));
     assert.ok(await processGone(pid), `nats-server ${pid} is gone after ${signal}`);
   }
+});
+
+Deno.test("operator mode: the supervisor uses each namespace account's admin creds; accounts stay apart", async () => {
+  await using t = await setup({ auth: { type: "operator", operator: { resolver: "memory" } } });
+  const dir = operatorDir(t.config);
+  await assert.rejects(
+    t.start(),
+    (e: unknown) => e instanceof AdminIdentityError && /osapi nats operator init/.test(e.message),
+  );
+  await initOperator({
+    dir,
+    namespaces: ["osapi", "extra"],
+    resolver: "memory",
+    permissions: configPermissions(t.config),
+  });
+  const sup = await t.start({ namespaces: ["extra"] });
+  assert.equal(sup.identity.kind, "creds");
+  const api = (ns: string) =>
+    configFromRaw({
+      api: {
+        server: {
+          nats: {
+            port: t.port,
+            namespace: ns,
+            auth: { type: "creds", creds_file: namespaceCredsFile(dir, ns, "api") },
+          },
+        },
+      },
+    }).api.server.nats;
+  const a = await connectNats(api("osapi"), t.log, { maxReconnectAttempts: 0 });
+  const b = await connectNats(api("extra"), t.log, { maxReconnectAttempts: 0 });
+  try {
+    assert.equal(
+      (await (await jetstreamManager(a)).streams.info("osapi-JOBS")).config.name,
+      "osapi-JOBS",
+    );
+    assert.equal(
+      (await (await jetstreamManager(b)).streams.info("extra-JOBS")).config.name,
+      "extra-JOBS",
+    );
+    await assert.rejects(
+      (await jetstreamManager(a, { checkAPI: false })).streams.info("extra-JOBS"),
+    );
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+Deno.test("callout mode: the supervisor's admin nkey is an auth user of the target account", async () => {
+  await using t = await setup({ auth: { type: "callout" } });
+  const sup = await t.start();
+  assert.equal(sup.identity.kind, "nkey");
+  const conf = await Deno.readTextFile(sup.configFile);
+  assert.match(conf, /auth_callout \{/);
+  assert.ok(sup.identity.kind === "nkey" && conf.includes(sup.identity.publicKey));
+  const nc = await connectNats(sup.clientConfig, t.log, { maxReconnectAttempts: 0 });
+  assert.equal(
+    (await (await jetstreamManager(nc)).streams.info("osapi-JOBS")).config.name,
+    "osapi-JOBS",
+  );
+  await nc.close();
 });
