@@ -7,6 +7,10 @@ import { permissionsFor } from "../../src/nats/permissions.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { SubjectRouter } from "../../src/nats/subjects.ts";
 import { silent } from "../../src/log.ts";
+import { configFromRaw } from "../../src/config/load.ts";
+import { createJobClient } from "../../src/job/client.ts";
+import { startWorker } from "../../src/worker/worker.ts";
+import { testProviders } from "../helpers/jobs.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 
 const ROLES = ["api", "worker", "component"] as const;
@@ -232,5 +236,60 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     );
   } finally {
     for (const nc of closers.reverse()) await nc.close().catch(() => {});
+  }
+});
+
+Deno.test("real nats-server: the job layer runs end to end with least-privilege api and worker users", async () => {
+  await using rs = await startRenderedServer({
+    nats: { server: { namespace: "a", auth: { type: "user_pass", users: USERS } } },
+  });
+  const nats = (user: string) => {
+    const u = USERS.find((x) => x.username === user)!;
+    return {
+      host: "127.0.0.1",
+      port: rs.server.port,
+      namespace: "a",
+      auth: { type: "user_pass", username: u.username, password: u.password },
+    };
+  };
+  const config = configFromRaw({
+    api: { server: { nats: nats("api-a"), jobs: { timeout: "10s", quiet_period: "1s" } } },
+    job: { worker: { nats: nats("worker-a"), hostname: "h1", labels: { group: "web" } } },
+  });
+  const wnc = await connectNats(config.job.worker.nats, silent, { maxReconnectAttempts: 0 });
+  const workerViolations = new Violations(wnc);
+  const worker = await startWorker(config, {
+    log: silent,
+    nc: wnc,
+    providers: testProviders(),
+    fetchExpiresMs: 1000,
+  });
+  const nc = await connectNats(config.api.server.nats, silent, { maxReconnectAttempts: 0 });
+  const violations = new Violations(nc);
+  try {
+    const router = routerFor(config, "a");
+    await ensureResources(nc, config, router, silent);
+    const client = createJobClient(nc, config, router, silent, { providers: testProviders() });
+    assert.deepEqual((await client.workers()).map((w) => w.hostname), ["h1"]);
+    for (const target of ["_any", "_all", "h1", "group:web"]) {
+      const r = await client.run({ type: "test.echo", data: { n: 1 } }, target, "tester");
+      assert.equal(r.status, "completed", `${target}: ${JSON.stringify(r)}`);
+      assert.equal(r.results.length, 1);
+      assert.equal(r.results[0].hostname, "h1");
+    }
+    const job = await client.submit({ type: "test.echo", data: {} }, "_any", "tester");
+    const retried = await client.retry(job.id, "tester");
+    assert.ok(retried);
+    const listed = await client.list({ limit: 100, offset: 0 });
+    assert.ok(listed.total >= 6);
+    assert.ok(await client.get(job.id));
+    assert.equal(await client.delete(job.id), true);
+    assert.deepEqual(violations.messages, [], "the api needed nothing beyond its permissions");
+    await worker.stop();
+    assert.deepEqual(workerViolations.messages, [], "nor did the worker");
+  } finally {
+    await worker.stop();
+    await wnc.close();
+    await nc.close();
   }
 });
