@@ -10,6 +10,7 @@ import { silent } from "../../src/log.ts";
 import { checkConfigFile, PreflightError } from "../../src/server/check.ts";
 import { isBcryptHash, quote, RenderError, renderServerConfig } from "../../src/server/render.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
+import { makeTestPki } from "../helpers/tls.ts";
 import { runOsapi } from "../helpers/osapi.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 
@@ -244,65 +245,11 @@ Deno.test("no injection through configuration values: a hostile user name stays 
 Deno.test("TLS with verify and a cluster block render and pass nats-server -t; mTLS client connects", async () => {
   const dir = await Deno.makeTempDir({ prefix: "osapi-render-tls-" });
   try {
-    const ssl = async (...args: string[]) => {
-      const r = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
-      assert.ok(r.success, new TextDecoder().decode(r.stderr));
-    };
-    await Deno.writeTextFile(`${dir}/san.ext`, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    await ssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=osapi test CA",
-    );
-    for (const name of ["server", "client"]) {
-      await ssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        `${name}.key`,
-        "-out",
-        `${name}.csr`,
-        "-subj",
-        `/CN=${name}`,
-      );
-      await ssl(
-        "x509",
-        "-req",
-        "-in",
-        `${name}.csr`,
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        `${name}.pem`,
-        "-days",
-        "1",
-        "-extfile",
-        "san.ext",
-      );
-    }
+    const pki = await makeTestPki(dir);
     const tls = {
-      cert_file: `${dir}/server.pem`,
-      key_file: `${dir}/server.key`,
-      ca_file: `${dir}/ca.pem`,
+      cert_file: pki.serverCert,
+      key_file: pki.serverKey,
+      ca_file: pki.ca,
       verify: true,
       timeout: "3s",
     };

@@ -20,6 +20,7 @@ import {
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { spawnOsapi } from "../helpers/osapi.ts";
+import { makeTestPki } from "../helpers/tls.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -444,6 +445,33 @@ Deno.test("callout mode: the supervisor's admin nkey is an auth user of the targ
   assert.match(conf, /auth_callout \{/);
   assert.ok(sup.identity.kind === "nkey" && conf.includes(sup.identity.publicKey));
   const nc = await connectNats(sup.clientConfig, t.log, { maxReconnectAttempts: 0 });
+  assert.equal(
+    (await (await jetstreamManager(nc)).streams.info("osapi-JOBS")).config.name,
+    "osapi-JOBS",
+  );
+  await nc.close();
+});
+
+Deno.test("mTLS: the supervisor's own connection presents the server certificate and ensures resources", async () => {
+  await using t = await setup();
+  const pki = await makeTestPki(t.dir);
+  const config = configFromRaw({
+    ...t.raw,
+    nats: {
+      server: {
+        ...(t.raw.nats.server),
+        tls: { cert_file: pki.serverCert, key_file: pki.serverKey, ca_file: pki.ca, verify: true },
+      },
+    },
+  });
+  const sup = await t.start({ config });
+  assert.deepEqual(sup.clientConfig.tls, {
+    ca_file: pki.ca,
+    cert_file: pki.serverCert,
+    key_file: pki.serverKey,
+  });
+  const nc = await connectNats(sup.clientConfig, t.log, { maxReconnectAttempts: 0 });
+  assert.equal(nc.info?.tls_required, true);
   assert.equal(
     (await (await jetstreamManager(nc)).streams.info("osapi-JOBS")).config.name,
     "osapi-JOBS",
