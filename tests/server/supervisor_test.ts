@@ -51,7 +51,12 @@ async function setup(server: Raw = {}, rest: Raw = {}) {
     log,
     binary,
     async start(
-      opts: { config?: Config; namespaces?: string[]; onReady?: (n: number) => void } = {},
+      opts: {
+        config?: Config;
+        namespaces?: string[];
+        onReady?: (n: number) => void;
+        stopGrace?: number;
+      } = {},
     ) {
       const sup = await startSupervisor({
         config: opts.config ?? config,
@@ -59,7 +64,7 @@ async function setup(server: Raw = {}, rest: Raw = {}) {
         log,
         namespaces: opts.namespaces,
         onReady: opts.onReady,
-        stopGrace: 5_000,
+        stopGrace: opts.stopGrace ?? 5_000,
       });
       started.push(sup);
       return sup;
@@ -477,4 +482,14 @@ Deno.test("mTLS: the supervisor's own connection presents the server certificate
     "osapi-JOBS",
   );
   await nc.close();
+});
+
+Deno.test("stop escalates to SIGKILL when nats-server does not exit within the grace period", async () => {
+  await using t = await setup();
+  const sup = await t.start({ stopGrace: 300 });
+  const pid = sup.pid()!;
+  Deno.kill(pid, "SIGSTOP"); // a hung server: SIGTERM stays pending
+  await sup.stop();
+  assert.ok(t.lines.some((l) => /nats-server did not stop in time; killing it/.test(l)));
+  assert.ok(await processGone(pid));
 });
