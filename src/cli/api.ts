@@ -1,9 +1,6 @@
 /** `osapi api server start`: the REST API, connected to NATS, until SIGTERM/SIGINT. */
 import type { Command } from "@commander-js/extra-typings";
-import { startApiServer } from "../api/server.ts";
-import { createJobClient } from "../job/client.ts";
-import { connectNats } from "../nats/connect.ts";
-import { ensureResources, routerFor } from "../nats/resources.ts";
+import { startApiService } from "../api/service.ts";
 import { loadFromCli } from "./context.ts";
 import { runUntilSignal } from "./worker.ts";
 
@@ -18,16 +15,7 @@ export function registerApi(program: Command): void {
     )
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
-      const apiLog = log.child("api");
-      const router = routerFor(config, config.api.server.nats.namespace);
-      const nc = await connectNats(config.api.server.nats, apiLog);
-      try {
-        await ensureResources(nc, config, router, apiLog);
-        const jobs = createJobClient(nc, config, router, apiLog);
-        const server = await startApiServer({ config, jobs, nc, router, log: apiLog });
-        await runUntilSignal(() => server.shutdown(), apiLog);
-      } finally {
-        await nc.drain().catch(() => nc.close());
-      }
+      const service = await startApiService(config, log.child("api"));
+      await runUntilSignal(() => service.stop(), log);
     });
 }

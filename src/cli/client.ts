@@ -4,6 +4,8 @@
  * api.client.security.bearer_token. `--json` prints the API's JSON; otherwise a table.
  * Problem answers print their detail and exit 1.
  */
+import { adminTokenPath } from "../auth/admin_token.ts";
+import type { Config } from "../config/schema.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
@@ -23,13 +25,26 @@ interface ClientFlags {
   json?: boolean;
 }
 
-/** The client for a command: flags, then environment, then configuration. */
+/** The token `serve` wrote on this machine, if readable (a convenience for local use). */
+async function readAdminToken(config: Config): Promise<string> {
+  try {
+    return (await Deno.readTextFile(adminTokenPath(config))).trim();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The client for a command: flags, then environment, then configuration, then the admin token
+ * `serve` wrote into the data directory of this machine.
+ */
 export async function clientFor(cmd: AnyCommand): Promise<{ api: ApiClient; json: boolean }> {
   const flags = cmd.optsWithGlobals() as ClientFlags;
   const { config } = await loadFromCli(cmd);
   const env = (name: string) => Deno.env.get(name) || undefined;
   const url = flags.url ?? env("OSAPI_URL") ?? config.api.client.url;
-  const token = flags.token ?? env("OSAPI_TOKEN") ?? config.api.client.security.bearer_token;
+  const token = flags.token ?? env("OSAPI_TOKEN") ??
+    (config.api.client.security.bearer_token || await readAdminToken(config));
   try {
     new URL(url);
   } catch {

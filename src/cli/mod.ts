@@ -2,6 +2,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "../version.ts";
 import { registerConfig } from "./config.ts";
+import { registerServe } from "./serve.ts";
 import { registerNats } from "./nats.ts";
 import { registerWorker } from "./worker.ts";
 import { registerApi } from "./api.ts";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     )
     .exitOverride()
     .showHelpAfterError();
+  registerServe(program as unknown as Command);
   program.command("version").description("print the version").action(() => {
     console.log(`osapi ${VERSION}`);
   });
@@ -36,8 +38,6 @@ export function buildProgram(): Command {
   registerApi(program as unknown as Command);
   registerToken(program as unknown as Command);
   registerClient(program as unknown as Command);
-  const nats = registerNats(program as unknown as Command);
-  void nats; // nats subcommands register on this group
-
+  registerNats(program as unknown as Command);
   return program as unknown as Command;
 }

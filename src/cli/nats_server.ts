@@ -13,7 +13,7 @@ import { startSupervisor, stopOnSignals, SupervisorError } from "../server/super
 import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 
 /** Known errors of the server modules become CLI errors with the right exit code. */
-function asCliError(e: unknown): unknown {
+export function asCliError(e: unknown): unknown {
   if (e instanceof NatsBinaryError) {
     return new CliError(e.message, e.configError ? EXIT_CONFIG : EXIT_FAILURE);
   }

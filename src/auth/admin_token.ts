@@ -1,0 +1,41 @@
+/**
+ * The admin token `serve` writes on first start (`<data_dir>/api/admin.token`, 0600), so that a
+ * fresh installation is usable at once without putting a token in a log.
+ */
+import type { Config } from "../config/schema.ts";
+import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { signToken, verifyToken } from "./tokens.ts";
+
+/** Lifetime of the generated admin token. */
+export const ADMIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/** Where the admin token is kept. */
+export function adminTokenPath(config: Config): string {
+  return `${dataDir(config)}/api/admin.token`;
+}
+
+/**
+ * Returns the admin token file, writing a new token when there is none, or when the one there
+ * is expired or signed with another key.
+ */
+export async function ensureAdminToken(
+  config: Config,
+  signingKey: string,
+): Promise<{ path: string; created: boolean }> {
+  const path = adminTokenPath(config);
+  try {
+    const existing = (await Deno.readTextFile(path)).trim();
+    await verifyToken(signingKey, existing);
+    return { path, created: false };
+  } catch {
+    // missing, unreadable, expired or signed with another key: write a new one
+  }
+  await ensurePrivateDir(`${dataDir(config)}/api`);
+  const token = await signToken(signingKey, {
+    subject: `admin@${Deno.hostname()}`,
+    roles: ["admin"],
+    expiresInMs: ADMIN_TOKEN_TTL_MS,
+  });
+  await writeSecretFile(path, token + "\n");
+  return { path, created: true };
+}
