@@ -33,15 +33,18 @@ let socketGuardInstalled = false;
  * The node transport drops its socket listeners when the server closes a connection (e.g. a
  * refused login); a late `read ECONNRESET` on that socket then has no listener and Deno treats
  * it as an uncaught error that ends the process. The connection has already reported the
- * failure through its own close/error path, so such late socket resets are dropped here.
+ * failure through its own close/error path, so such late socket resets are dropped here. The
+ * same holds for a TLS alert (e.g. `CertificateRequired` when mTLS refuses a client without a
+ * certificate) arriving after the transport stopped listening.
  */
 export function guardLateSocketErrors(): void {
   if (socketGuardInstalled) return;
   socketGuardInstalled = true;
   const late = (err: unknown) => {
-    const e = err as { code?: string; syscall?: string } | undefined;
-    return (e?.code === "ECONNRESET" || e?.code === "EPIPE") &&
-      (e.syscall === "read" || e.syscall === "write");
+    const e = err as { code?: string; syscall?: string; message?: string } | undefined;
+    return ((e?.code === "ECONNRESET" || e?.code === "EPIPE") &&
+      (e.syscall === "read" || e.syscall === "write")) ||
+      /^received fatal alert: /.test(e?.message ?? "");
   };
   globalThis.addEventListener("error", (e) => {
     if (late(e.error)) e.preventDefault();
