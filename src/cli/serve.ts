@@ -78,6 +78,9 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
   const namespaces = [
     ...new Set([config.api.server.nats.namespace, config.job.worker.nats.namespace]),
   ];
+  // The API's token signing key exists before the callout starts: the callout accepts API
+  // tokens as NATS credentials.
+  const { key } = await loadSigningKey(config);
   parts.supervisor = await startSupervisor({ config, binary: binary.path, log, namespaces });
   if (stopping()) return;
   if (config.nats.server.auth.type === "callout") {
@@ -97,6 +100,7 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
         },
       },
       log,
+      { signingKey: key },
     );
   }
   if (stopping()) return;
@@ -113,7 +117,6 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
     },
     { log },
   );
-  const { key } = await loadSigningKey(config);
   const token = await ensureAdminToken(config, key);
   log.info("osapi is ready", {
     api: parts.api.server.url,
