@@ -3,7 +3,9 @@
  * value of every key matching some filters (a bounded scan, not a live watch).
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
+import { kvKeysWildcard, kvStream } from "../nats/subjects.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -66,6 +68,51 @@ export async function scanJson<T>(
     latest.set(e.key, value === undefined ? null : { key: e.key, value, revision: e.revision });
   }
   return [...latest.values()].filter((v): v is StoredValue<T> => v !== null);
+}
+
+/** A bucket opened for {@link latestJson}: the KV handle, its name and a JetStream manager. */
+export interface DirectBucket {
+  kv: KV;
+  name: string;
+  jsm: JetStreamManager;
+}
+
+/** A lazily opened {@link DirectBucket}, opened once and shared. */
+export function lazyDirectBucket(nc: NatsConnection, name: string): () => Promise<DirectBucket> {
+  const kv = lazyBucket(nc, name);
+  let jsm: Promise<JetStreamManager> | undefined;
+  return async () => {
+    jsm ??= jetstreamManager(nc, { checkAPI: false });
+    return { kv: await kv(), name, jsm: await jsm };
+  };
+}
+
+/**
+ * The current JSON value of every key, like {@link scanJson} over `>`, read with ONE batched
+ * direct get of the last message per key (nats-server >= 2.11, buckets with allow_direct):
+ * about ten times faster than the scan, which creates a consumer each time. Falls back to the
+ * scan when the server cannot answer a batched get.
+ */
+export async function latestJson<T>(b: DirectBucket): Promise<StoredValue<T>[]> {
+  const prefix = kvKeysWildcard(b.name).slice(0, -1);
+  let out: StoredValue<T>[];
+  try {
+    const iter = await b.jsm.direct.getLastMessagesFor(kvStream(b.name), {
+      multi_last: [kvKeysWildcard(b.name)],
+    });
+    out = [];
+    for await (const m of iter) {
+      const op = m.header?.get("KV-Operation");
+      if (op === "DEL" || op === "PURGE") continue;
+      const value = decodeJson<T>(m.data);
+      if (value !== undefined) {
+        out.push({ key: m.subject.slice(prefix.length), value, revision: m.seq });
+      }
+    }
+  } catch {
+    return scanJson<T>(b.kv, ">");
+  }
+  return out;
 }
 
 /** Reads one JSON value; undefined when the key is missing or deleted. */
