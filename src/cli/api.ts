@@ -2,7 +2,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { startApiService } from "../api/service.ts";
 import { loadFromCli } from "./context.ts";
-import { runUntilSignal } from "./worker.ts";
+import { runUntilSignal } from "./signals.ts";
 
 /** Registers the `api` command group. */
 export function registerApi(program: Command): void {

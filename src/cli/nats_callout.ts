@@ -1,11 +1,11 @@
 /** `osapi nats callout start | config`: osapi as the NATS auth callout service. */
+import { Shutdown } from "./signals.ts";
 import type { Command } from "@commander-js/extra-typings";
 import {
   calloutConfigFragment,
   ensureCalloutKeys,
   startCalloutService,
 } from "../auth/callout_service.ts";
-import { stopOnSignals } from "../server/supervisor.ts";
 import { loadFromCli } from "./context.ts";
 import { collect, guarded } from "./nats_security.ts";
 
@@ -22,15 +22,11 @@ export function registerNatsCallout(nats: Command): void {
     .action((opts, cmd) =>
       guarded(async () => {
         const { config, log } = await loadFromCli(cmd);
+        using shutdown = new Shutdown(log);
         const svc = await startCalloutService(config, log, { servers: opts.serverName });
-        const signals = stopOnSignals(() => svc.stop(), log);
-        try {
-          await signals.stopped;
-          const s = svc.stats;
-          log.info("auth callout stopped", { ...s });
-        } finally {
-          signals.dispose();
-        }
+        shutdown.onStop(() => svc.stop());
+        await shutdown.wait();
+        log.info("auth callout stopped", { ...svc.stats });
       })
     );
 

@@ -9,8 +9,9 @@ import {
 import { authFragment } from "../server/auth_fragment.ts";
 import { checkConfigFile, PreflightError } from "../server/check.ts";
 import { RenderError, renderServerConfig } from "../server/render.ts";
-import { startSupervisor, stopOnSignals, SupervisorError } from "../server/supervisor.ts";
+import { startSupervisor, SupervisorError } from "../server/supervisor.ts";
 import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
+import { Shutdown } from "./signals.ts";
 
 /** Known errors of the server modules become CLI errors with the right exit code. */
 export function asCliError(e: unknown): unknown {
@@ -33,16 +34,13 @@ export function registerNatsServer(nats: Command): void {
     .description("run only the supervised nats-server until SIGTERM or SIGINT")
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
+      using shutdown = new Shutdown(log);
       try {
         const binary = await resolveNatsServer(config.nats.server, { log });
         log.info("using nats-server", { path: binary.path, version: binary.version });
         const sup = await startSupervisor({ config, binary: binary.path, log });
-        const signals = stopOnSignals(() => sup.stop(), log);
-        try {
-          await sup.done;
-        } finally {
-          signals.dispose();
-        }
+        shutdown.onStop(() => sup.stop());
+        await sup.done;
       } catch (e) {
         throw asCliError(e);
       }

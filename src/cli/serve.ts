@@ -15,6 +15,7 @@ import { type NatsSupervisor, startSupervisor } from "../server/supervisor.ts";
 import { startWorker, type WorkerHandle } from "../worker/worker.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { asCliError } from "./nats_server.ts";
+import { Shutdown } from "./signals.ts";
 
 /**
  * A component's client configuration pointed at the supervised server (its own credentials,
@@ -141,38 +142,27 @@ export function registerServe(program: Command): void {
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
       const parts: Parts = {};
-      let signals = 0;
-      let stopping: Promise<void> | undefined;
-      const { promise: signalled, resolve: wake } = Promise.withResolvers<void>();
-      // Listen before anything starts, so that a signal during start-up still stops the child.
-      const onSignal = () => {
-        signals++;
-        log.info(signals === 1 ? "shutting down (signal again to abort running jobs)" : "aborting");
-        stopping = stopParts(parts, signals > 1, log);
-        wake();
-      };
-      const sigs: Deno.Signal[] = ["SIGTERM", "SIGINT", "SIGHUP"];
-      for (const s of sigs) Deno.addSignalListener(s, onSignal);
+      // Listening before anything starts: a signal during start-up still stops the child.
+      using shutdown = new Shutdown(log);
+      shutdown.onStop((force) => stopParts(parts, force, log));
       try {
-        try {
-          await startParts(config, log, parts, () => signals > 0);
-        } catch (e) {
-          await stopParts(parts, true, log);
-          throw asCliError(e);
-        }
-        const gaveUp = parts.supervisor!.done.then(() => undefined, (e: unknown) => e);
-        const first = await Promise.race([signalled.then(() => undefined), gaveUp]);
-        if (first !== undefined) {
-          await stopParts(parts, true, log);
-          throw asCliError(first);
-        }
-        let current: Promise<void> | undefined;
-        do {
-          current = stopping;
-          await current;
-        } while (current !== stopping);
-      } finally {
-        for (const s of sigs) Deno.removeSignalListener(s, onSignal);
+        await startParts(config, log, parts, () => shutdown.requested);
+      } catch (e) {
+        await stopParts(parts, true, log);
+        throw asCliError(e);
       }
+      if (shutdown.requested) {
+        // A signal arrived while parts were starting: stop what runs now (stops are idempotent).
+        await shutdown.wait();
+        await stopParts(parts, false, log);
+        return;
+      }
+      const gaveUp = parts.supervisor!.done.then(() => undefined, (e: unknown) => e);
+      const first = await Promise.race([shutdown.signalled.then(() => undefined), gaveUp]);
+      if (first !== undefined) {
+        await stopParts(parts, true, log);
+        throw asCliError(first);
+      }
+      await shutdown.wait();
     });
 }

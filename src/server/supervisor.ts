@@ -5,7 +5,6 @@
  * and buckets through its own admin identity, restarts it with exponential backoff when it exits
  * unexpectedly (giving up after `max_restarts` within `restart_window`), and stops it with
  * SIGTERM or lame duck mode, then SIGKILL after a grace period. It never calls `Deno.exit`;
- * {@link stopOnSignals} lets a command stop it on SIGTERM/SIGINT/SIGHUP.
  */
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
@@ -18,6 +17,7 @@ import {
   adminPublicKey,
   connectHost,
   loadOrCreateAdminIdentity,
+  namespaceAdminKeys,
   natsStateDir,
 } from "./admin_identity.ts";
 import { authFragment } from "./auth_fragment.ts";
@@ -133,6 +133,7 @@ class Supervisor implements NatsSupervisor {
   #restarts = 0;
   #wake: (() => void) | undefined;
   #nlog: Logger;
+  #http: Deno.HttpClient | undefined;
   #onUnload = () => {
     try {
       this.#running?.child.kill("SIGTERM");
@@ -148,7 +149,7 @@ class Supervisor implements NatsSupervisor {
     this.configFile = configFile;
     this.clientConfig = adminClientConfig(opts.config, identity);
     this.monitorUrl = s.http_port !== 0
-      ? `http://${hostPort(connectHost(s.host), s.http_port)}`
+      ? `${s.monitor_tls ? "https" : "http"}://${hostPort(connectHost(s.host), s.http_port)}`
       : undefined;
     this.#nlog = opts.log.child("nats-server");
     this.done = new Promise<void>((resolve, reject) => {
@@ -220,7 +221,10 @@ class Supervisor implements NatsSupervisor {
   /** One readiness probe: healthz with JetStream, or the client port without monitoring. */
   async #probe(): Promise<boolean> {
     if (this.monitorUrl) {
-      const res = await fetch(`${this.monitorUrl}/healthz?js-enabled-only=true`);
+      this.#http ??= await monitorHttpClient(this.#config);
+      const res = await fetch(`${this.monitorUrl}/healthz?js-enabled-only=true`, {
+        client: this.#http,
+      });
       await res.body?.cancel();
       return res.ok;
     }
@@ -393,6 +397,7 @@ class Supervisor implements NatsSupervisor {
       const r = this.#running;
       this.#running = undefined;
       if (r) await this.#kill(r, true);
+      this.#http?.close();
       globalThis.removeEventListener("unload", this.#onUnload);
       this.opts.log.info("nats-server stopped");
       this.#resolveDone();
@@ -409,6 +414,26 @@ function describeStatus(s: Deno.CommandStatus): string {
   return s.signal ? `signal ${s.signal}` : `exit code ${s.code}`;
 }
 
+/**
+ * The HTTP client for the monitoring port when it serves HTTPS (`nats.server.monitor_tls`):
+ * trusts `nats.server.tls.ca_file` (besides the system CAs) and, when the server verifies client
+ * certificates, presents the server's own certificate like the admin connection does.
+ * Undefined for plain HTTP.
+ */
+export async function monitorHttpClient(config: Config): Promise<Deno.HttpClient | undefined> {
+  const s = config.nats.server;
+  if (!s.monitor_tls) return undefined;
+  const caCerts = s.tls.ca_file !== "" ? [await Deno.readTextFile(s.tls.ca_file)] : undefined;
+  if (s.tls.verify || s.tls.verify_and_map) {
+    return Deno.createHttpClient({
+      caCerts,
+      cert: await Deno.readTextFile(s.tls.cert_file),
+      key: await Deno.readTextFile(s.tls.key_file),
+    });
+  }
+  return Deno.createHttpClient({ caCerts });
+}
+
 /** Where the rendered configuration is written. */
 export function configFilePath(config: Config): string {
   return `${natsStateDir(config)}/nats-server.conf`;
@@ -423,6 +448,7 @@ export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupe
   const identity = await loadOrCreateAdminIdentity(config, log);
   const renderOpts: RenderOptions = {
     adminPublicKey: adminPublicKey(identity),
+    namespaceAdminKeys: await namespaceAdminKeys(config, opts.namespaces ?? [], log),
     authFragment: opts.authFragment ?? await authFragment(config, identity, log),
   };
   const rendered = await renderServerConfig(config, renderOpts);
@@ -434,39 +460,4 @@ export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupe
   const sup = new Supervisor(opts, identity, file);
   await sup.start();
   return sup;
-}
-
-/** What {@link stopOnSignals} returns. */
-export interface SignalStop {
-  /** Resolves with the signal that arrived, once `stop` has finished. */
-  readonly stopped: Promise<Deno.Signal>;
-  /** Removes the signal listeners. */
-  dispose(): void;
-}
-
-/**
- * Installs SIGTERM, SIGINT and SIGHUP listeners that call `stop` once (so no child outlives
- * osapi). The caller decides how to exit; nothing here calls `Deno.exit`.
- */
-export function stopOnSignals(stop: () => Promise<void>, log: Logger): SignalStop {
-  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT", "SIGHUP"];
-  let resolve!: (s: Deno.Signal) => void;
-  const stopped = new Promise<Deno.Signal>((r) => resolve = r);
-  let fired = false;
-  const handlers = signals.map((sig) => {
-    const h = () => {
-      if (fired) return;
-      fired = true;
-      log.info(`received ${sig}; stopping`);
-      stop().finally(() => resolve(sig));
-    };
-    Deno.addSignalListener(sig, h);
-    return [sig, h] as const;
-  });
-  return {
-    stopped,
-    dispose() {
-      for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
-    },
-  };
 }
