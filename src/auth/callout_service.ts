@@ -7,7 +7,7 @@
  */
 import bcrypt from "bcryptjs";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { ConfigError } from "../config/load.ts";
+import { ConfigError } from "../config/errors.ts";
 import { dataDir, ensurePrivateDir } from "../config/paths.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";

@@ -3,7 +3,8 @@
  * their default permissions, custom roles from `api.server.security.roles`, and the rule that a
  * token's `permissions` claim overrides its roles.
  */
-import { ConfigError } from "../config/load.ts";
+import { ConfigError } from "../config/errors.ts";
+import type { ConfigIssue } from "../config/fields.ts";
 import type { Config } from "../config/schema.ts";
 
 /** Every permission the API checks. */
@@ -47,15 +48,9 @@ export type RoleTable = ReadonlyMap<string, ReadonlySet<Permission>>;
 
 const ROLE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/**
- * Builds the role table from `api.server.security.roles`: a configured role adds a custom role
- * or replaces the default permissions of admin/write/read. Unknown permission names or bad role
- * names are configuration errors naming the key.
- */
-export function buildRoleTable(roles: Config["api"]["server"]["security"]["roles"]): RoleTable {
-  const table = new Map<string, ReadonlySet<Permission>>();
-  for (const [name, perms] of Object.entries(DEFAULT_ROLES)) table.set(name, new Set(perms));
-  const issues = [];
+/** Problems of `api.server.security.roles`: bad role names and unknown permission names. */
+export function roleIssues(roles: Config["api"]["server"]["security"]["roles"]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   for (const [name, role] of Object.entries(roles)) {
     const path = `api.server.security.roles.${name}`;
     if (!ROLE_NAME.test(name)) {
@@ -75,11 +70,24 @@ export function buildRoleTable(roles: Config["api"]["server"]["security"]["roles
           bad.map((b) => JSON.stringify(b)).join(", ")
         }; allowed: ${PERMISSIONS.join(", ")}`,
       });
-      continue;
     }
+  }
+  return issues;
+}
+
+/**
+ * Builds the role table from `api.server.security.roles`: a configured role adds a custom role
+ * or replaces the default permissions of admin/write/read. Invalid roles (see
+ * {@link roleIssues}) are a {@link ConfigError} naming the key.
+ */
+export function buildRoleTable(roles: Config["api"]["server"]["security"]["roles"]): RoleTable {
+  const issues = roleIssues(roles);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const table = new Map<string, ReadonlySet<Permission>>();
+  for (const [name, perms] of Object.entries(DEFAULT_ROLES)) table.set(name, new Set(perms));
+  for (const [name, role] of Object.entries(roles)) {
     table.set(name, new Set(role.permissions as Permission[]));
   }
-  if (issues.length > 0) throw new ConfigError(issues);
   return table;
 }
 

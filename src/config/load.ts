@@ -7,16 +7,9 @@ import { type ConfigIssue, IssueSink, type Node } from "./fields.ts";
 import { type Config, schema } from "./schema.ts";
 import { didYouMean, entries, envName, parseNode } from "./walk.ts";
 import { checkConfig } from "./check.ts";
+import { ConfigError } from "./errors.ts";
 
-/** A configuration that cannot be used; the CLI exits with code 2. */
-export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[], readonly source = "configuration") {
-    super(
-      `invalid ${source}:\n` + issues.map((i) => `  - ${i.message}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 /** Where a loaded configuration came from. */
 export type ConfigSource = { kind: "file"; path: string } | { kind: "embedded" };
