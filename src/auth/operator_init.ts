@@ -7,7 +7,7 @@
  */
 import { dataDir, ensurePrivateDir } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
-import { validateNamespace } from "../nats/subjects.ts";
+import { namespaceAccount, validateNamespace } from "../nats/subjects.ts";
 import { permissionsFor } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
 import { quote } from "../server/render.ts";
@@ -82,9 +82,7 @@ export interface OperatorInitResult {
 }
 
 /** The account name of a namespace (`DEFAULT` for the empty namespace). */
-export function namespaceAccount(namespace: string): string {
-  return namespace === "" ? "DEFAULT" : namespace;
-}
+export { namespaceAccount };
 
 /** The user name of a namespace user (`api`, `worker`). */
 export function namespaceUserName(role: NamespaceUser): string {

@@ -39,7 +39,10 @@ export function checkConfig(config: Config, sink: IssueSink): void {
     }
     s.auth.users.forEach((u, i) => {
       requireKey(sink, `nats.server.auth.users[${i}].username`, u.username, why);
-      requireKey(sink, `nats.server.auth.users[${i}].password`, u.password, why);
+      // with verify_and_map the user name is matched to the client certificate instead
+      if (!s.tls.verify_and_map) {
+        requireKey(sink, `nats.server.auth.users[${i}].password`, u.password, why);
+      }
     });
   }
   if (s.auth.type === "nkey") {
@@ -61,6 +64,34 @@ export function checkConfig(config: Config, sink: IssueSink): void {
       "nats.server.tls.ca_file",
       "nats.server.tls.ca_file: required when verify or verify_and_map is true",
     );
+  }
+  if (s.auth.isolation === "account" && s.auth.type !== "user_pass" && s.auth.type !== "nkey") {
+    sink.add(
+      "nats.server.auth.isolation",
+      `nats.server.auth.isolation: "account" applies to user_pass and nkey auth, not ${
+        JSON.stringify(s.auth.type)
+      } (operator mode always has one account per namespace; callout places users by account)`,
+    );
+  }
+  const needsCert = (key: string, what: string) => {
+    if (s.tls.cert_file === "") {
+      sink.add(key, `${key}: ${what} needs nats.server.tls.cert_file and key_file`);
+    }
+  };
+  if (s.monitor_tls) needsCert("nats.server.monitor_tls", "HTTPS monitoring");
+  if (s.websocket.port !== 0) {
+    if (!s.websocket.no_tls) {
+      needsCert("nats.server.websocket.no_tls", "a TLS websocket (no_tls: false)");
+    }
+    const others = { "nats.server.port": s.port, "nats.server.http_port": s.http_port };
+    for (const [key, other] of Object.entries(others)) {
+      if (s.websocket.port === other) {
+        sink.add(
+          "nats.server.websocket.port",
+          `nats.server.websocket.port: ${other} is also ${key}; use two different ports`,
+        );
+      }
+    }
   }
   if (s.http_port !== 0 && s.http_port === s.port) {
     sink.add(

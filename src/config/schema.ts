@@ -103,6 +103,10 @@ export const schema = section("osapi configuration", {
       host: str("127.0.0.1", "address nats-server listens on for clients"),
       port: port(4222, "client port"),
       http_port: port(8222, "monitoring port (health checks); 0 disables it"),
+      monitor_tls: bool(
+        false,
+        "serve the monitoring port over HTTPS with nats.server.tls's certificate",
+      ),
       server_name: str("osapi", "server_name of this node (unique in a cluster)"),
       store_dir: str("", "JetStream store directory (empty: <data_dir>/jetstream)"),
       namespace: namespace("namespace whose streams and buckets the server start ensures"),
@@ -116,6 +120,11 @@ export const schema = section("osapi configuration", {
       auth: section("server-side authentication", {
         type: oneOf(SERVER_AUTH_TYPES, "none", "server auth type"),
         timeout: duration("2s", "time a client has to authenticate"),
+        isolation: oneOf(
+          ["permissions", "account"],
+          "permissions",
+          "user_pass/nkey: namespaces fenced by permissions in one account, or one account each",
+        ),
         token: str("", "client token (token); stored bcrypt-hashed in the rendered file", {
           secret: true,
         }),
@@ -190,6 +199,14 @@ export const schema = section("osapi configuration", {
         verify: bool(false, "require and verify client certificates (mTLS)"),
         verify_and_map: bool(false, "map the client certificate subject to a user"),
         timeout: duration("2s", "TLS handshake timeout"),
+      }),
+      websocket: section("websocket listener (same users and permissions as the client port)", {
+        port: port(0, "websocket port (0: off)"),
+        host: str("", "websocket listen address (empty: nats.server.host)"),
+        no_tls: bool(false, "plain ws:// (else wss:// with nats.server.tls's certificate)"),
+        allowed_origins: strings([], "browser origins allowed to connect (empty: any)"),
+        compression: bool(false, "permessage-deflate compression"),
+        handshake_timeout: duration("2s", "time a client has to finish the websocket handshake"),
       }),
       cluster: section("JetStream cluster", {
         name: str("", "cluster name (empty: no cluster)"),

@@ -5,6 +5,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
+import { checkTlsMaterial, clientTlsRefs, type TlsMaterial } from "../server/tls_check.ts";
 import { buildAuthOptions } from "./auth_options.ts";
 import { SubjectRouter } from "./subjects.ts";
 
@@ -18,6 +19,36 @@ export interface ConnectOptions {
   waitOnFirstConnect?: boolean;
   /** Connect timeout in milliseconds. */
   timeout?: number;
+  /** Configuration key of this client section, for errors (e.g. `api.server.nats`). */
+  configKey?: string;
+}
+
+/**
+ * A TLS connection failure with a hint at its usual cause; other errors are returned as they
+ * are. The server refuses a client certificate by closing the handshake (the client only sees
+ * the socket close), and a server certificate the CA cannot verify fails on the client side.
+ */
+export function explainTlsFailure(e: unknown, nats: NatsClientConfig, configKey = ""): unknown {
+  const message = (e as Error)?.message ?? "";
+  const key = (k: string) => configKey === "" ? `tls.${k}` : `${configKey}.tls.${k}`;
+  let hint: string | undefined;
+  if (/EPIPE|ECONNRESET|socket hang up|handshake/i.test(message)) {
+    hint = nats.tls.cert_file === ""
+      ? `the server closed the TLS handshake; does it require a client certificate (set ${
+        key("cert_file")
+      } and ${key("key_file")})?`
+      : `the server closed the TLS handshake; is ${
+        key("cert_file")
+      } signed by a CA the server trusts (nats.server.tls.ca_file)?`;
+  } else if (/certificate|self.signed|verify/i.test(message)) {
+    hint = `the server certificate cannot be verified with ${
+      nats.tls.ca_file === "" ? "the system CAs" : key("ca_file")
+    }, or does not name the host`;
+  }
+  if (!hint || !(nats.tls.ca_file || nats.tls.cert_file || /^tls:/.test(serverUrls(nats)[0]))) {
+    return e;
+  }
+  return new Error(`${message}: ${hint}`, { cause: e });
 }
 
 /** The server URLs of a component's NATS configuration. */
@@ -62,6 +93,10 @@ export async function connectNats(
 ): Promise<NatsConnection> {
   const { options, warnings } = await buildAuthOptions(nats);
   for (const w of warnings) log.warn(w);
+  // certificate preflight: expired, mismatched or empty files fail here, naming the key
+  if (options.tls) {
+    checkTlsMaterial(options.tls as TlsMaterial, clientTlsRefs(nats, opts.configKey));
+  }
   const router = new SubjectRouter(nats.namespace);
   guardLateSocketErrors();
   const nc = await connect({
@@ -75,6 +110,8 @@ export async function connectNats(
     reconnectJitterTLS: 500,
     waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
     timeout: opts.timeout ?? 5_000,
+  }).catch((e) => {
+    throw explainTlsFailure(e, nats, opts.configKey);
   });
   log.debug("connected to NATS", { server: nc.getServer(), name: opts.name ?? nats.client_name });
   (async () => {

@@ -261,6 +261,14 @@ export class SubjectRouter {
   }
 }
 
+/**
+ * The NATS account of a namespace where namespaces are isolated by account (operator mode,
+ * `nats.server.auth.isolation: account`): the namespace itself, `DEFAULT` for the empty one.
+ */
+export function namespaceAccount(namespace: string): string {
+  return namespace === "" ? "DEFAULT" : namespace;
+}
+
 /** The stream backing a KV bucket (`KV_<bucket>`). */
 export function kvStream(bucket: string): string {
   return `KV_${bucket}`;

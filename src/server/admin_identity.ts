@@ -14,6 +14,7 @@ import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
 import { namespaceCredsFile, operatorDir } from "../auth/operator_init.ts";
+import { namespaceAccount } from "../nats/subjects.ts";
 
 /** How the supervisor authenticates to the nats-server it runs. */
 export type AdminIdentity =
@@ -40,9 +41,22 @@ export function natsStateDir(config: Config): string {
   return `${dataDir(config)}/nats`;
 }
 
-/** Where the admin seed is kept. */
-export function adminSeedPath(config: Config): string {
-  return `${natsStateDir(config)}/admin.seed`;
+/**
+ * Where the admin seed is kept: `admin.seed` for `nats.server.namespace`; with
+ * `nats.server.auth.isolation: account`, `admin-<account>.seed` for each other namespace (an
+ * nkey can be a user of one account only).
+ */
+export function adminSeedPath(config: Config, namespace = config.nats.server.namespace): string {
+  const dir = natsStateDir(config);
+  return namespace === config.nats.server.namespace || !accountIsolation(config)
+    ? `${dir}/admin.seed`
+    : `${dir}/admin-${namespaceAccount(namespace)}.seed`;
+}
+
+/** True when each namespace is its own account in a config-file auth mode. */
+function accountIsolation(config: Config): boolean {
+  const a = config.nats.server.auth;
+  return a.isolation === "account" && (a.type === "user_pass" || a.type === "nkey");
 }
 
 async function readAdminSeed(path: string, log?: Logger): Promise<string | undefined> {
@@ -93,7 +107,16 @@ export async function loadOrCreateAdminIdentity(
     }
     return { kind: "creds", credsFile };
   }
-  const seedFile = adminSeedPath(config);
+  const { publicKey, seedFile } = await loadOrCreateAdminKey(config, adminSeedPath(config), log);
+  return { kind: "nkey", publicKey, seedFile };
+}
+
+/** Loads the admin nkey seed at `seedFile`, generating it (0600) when missing. */
+async function loadOrCreateAdminKey(
+  config: Config,
+  seedFile: string,
+  log?: Logger,
+): Promise<{ publicKey: string; seedFile: string }> {
   const text = await readAdminSeed(seedFile, log);
   if (text !== undefined) {
     let publicKey: string;
@@ -105,13 +128,32 @@ export async function loadOrCreateAdminIdentity(
         `${(e as Error).message}; remove the file to generate a new admin identity`,
       );
     }
-    return { kind: "nkey", publicKey, seedFile };
+    return { publicKey, seedFile };
   }
   await ensurePrivateDir(natsStateDir(config));
   const pair = createUser();
   await writeSecretFile(seedFile, new TextDecoder().decode(pair.getSeed()) + "\n");
   log?.info("generated the supervisor's admin nkey", { seed_file: seedFile });
-  return { kind: "nkey", publicKey: pair.getPublicKey(), seedFile };
+  return { publicKey: pair.getPublicKey(), seedFile };
+}
+
+/**
+ * With `nats.server.auth.isolation: account`, the admin public keys of the accounts of
+ * `namespaces` other than `nats.server.namespace` (seeds generated on first use); otherwise
+ * none. For the renderer's `namespaceAdminKeys`.
+ */
+export async function namespaceAdminKeys(
+  config: Config,
+  namespaces: string[],
+  log?: Logger,
+): Promise<Record<string, string>> {
+  const keys: Record<string, string> = {};
+  if (!accountIsolation(config)) return keys;
+  for (const ns of new Set(namespaces)) {
+    if (ns === config.nats.server.namespace) continue;
+    keys[ns] = (await loadOrCreateAdminKey(config, adminSeedPath(config, ns), log)).publicKey;
+  }
+  return keys;
 }
 
 function checkPresentableToken(token: string): void {
@@ -160,7 +202,9 @@ export function adminClientConfig(
     auth.token = s.auth.token;
   } else if (identity.kind === "nkey") {
     auth.type = "nkey";
-    auth.nkey_file = identity.seedFile;
+    auth.nkey_file = accountIsolation(config)
+      ? adminSeedPath(config, namespace)
+      : identity.seedFile;
   } else if (identity.kind === "creds") {
     auth.type = "creds";
     auth.creds_file = identity.credsFile(namespace);

@@ -1,11 +1,12 @@
 /**
  * Checks before nats-server is spawned, each failing with a clear error: the listen ports are
- * free (client, monitoring, cluster; the message names the key and port), the JetStream store
- * directory is writable (named), and the rendered file passes `nats-server -t` (its message
- * shown).
+ * free (client, monitoring, websocket, cluster; the message names the key and port), the
+ * JetStream store directory is writable (named), the TLS certificate files are usable (see
+ * tls_check.ts), and the rendered file passes `nats-server -t` (its message shown).
  */
 import type { Config } from "../config/schema.ts";
 import { storeDir } from "../config/paths.ts";
+import { checkServerTls } from "./tls_check.ts";
 
 /** A check before start failed; the message says what and how to fix it. */
 export class PreflightError extends Error {
@@ -38,6 +39,13 @@ export function listenPorts(config: Config): ListenPort[] {
   const ports: ListenPort[] = [{ key: "nats.server.port", host: s.host, port: s.port }];
   if (s.http_port !== 0) {
     ports.push({ key: "nats.server.http_port", host: s.host, port: s.http_port });
+  }
+  if (s.websocket.port !== 0) {
+    ports.push({
+      key: "nats.server.websocket.port",
+      host: s.websocket.host || s.host,
+      port: s.websocket.port,
+    });
   }
   if (s.cluster.name !== "") {
     const l = parseListen(s.cluster.listen);
@@ -123,9 +131,17 @@ export async function checkConfigFile(binary: string, file: string): Promise<voi
   );
 }
 
-/** Every check before a start: ports, store directory, then the rendered file. */
+/**
+ * Every check before a start: ports, store directory, certificates (a {@link PreflightError}
+ * naming the key and file), then the rendered file.
+ */
 export async function preflight(config: Config, binary: string, file: string): Promise<void> {
   checkPortsFree(config);
   await checkStoreDirWritable(config);
+  try {
+    await checkServerTls(config);
+  } catch (e) {
+    throw new PreflightError((e as Error).message);
+  }
   await checkConfigFile(binary, file);
 }

@@ -16,6 +16,7 @@ import {
   permissionsFor,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
+import { namespaceAccount } from "../nats/subjects.ts";
 
 /** The configuration cannot be rendered; the message names the key, never a secret. */
 export class RenderError extends Error {
@@ -29,6 +30,11 @@ export class RenderError extends Error {
 export interface RenderOptions {
   /** Public nkey of the supervisor's admin user (required for user_pass and nkey auth). */
   adminPublicKey?: string;
+  /**
+   * Account isolation: public nkeys of the supervisor's admin user in the accounts of other
+   * namespaces than `nats.server.namespace` (one nkey can live in one account only).
+   */
+  namespaceAdminKeys?: Record<string, string>;
   /** Auth configuration text for `operator` and `callout` auth, from their own module. */
   authFragment?: string;
   /** bcrypt cost for plaintext secrets (default 11, as `nats server passwd`). */
@@ -173,6 +179,54 @@ function writeAdminUser(w: ConfWriter, publicKey: string): void {
   writePermissions(w, ADMIN_PERMISSIONS);
 }
 
+/** A configured user: its namespace and how to write its entry. */
+interface UserEntry {
+  namespace: string;
+  write: () => void;
+}
+
+/**
+ * Writes the users of user_pass or nkey auth with the admin user. Isolation `permissions`: one
+ * `authorization { users }` list (the global account). Isolation `account`: one account per
+ * namespace with JetStream enabled, holding that namespace's users and an admin user.
+ */
+function writeUsers(
+  w: ConfWriter,
+  config: Config,
+  opts: RenderOptions,
+  admin: string,
+  users: UserEntry[],
+): void {
+  const auth = config.nats.server.auth;
+  const serverNs = config.nats.server.namespace;
+  if (auth.isolation !== "account") {
+    w.block("authorization", () => {
+      w.value("timeout", seconds(auth.timeout));
+      w.maps("users", [...users.map((u) => u.write), () => writeAdminUser(w, admin)]);
+    });
+    return;
+  }
+  const adminKeys = new Map(Object.entries(opts.namespaceAdminKeys ?? {}));
+  adminKeys.set(serverNs, admin);
+  const namespaces = [
+    ...new Set([serverNs, ...users.map((u) => u.namespace || serverNs), ...adminKeys.keys()]),
+  ];
+  w.comment("namespace isolation by account: each namespace is its own account");
+  w.block("accounts", () => {
+    for (const ns of namespaces) {
+      w.block(`${quote(namespaceAccount(ns))}:`, () => {
+        w.value("jetstream", "enabled");
+        const key = adminKeys.get(ns);
+        w.maps("users", [
+          ...users.filter((u) => (u.namespace || serverNs) === ns).map((u) => u.write),
+          ...(key ? [() => writeAdminUser(w, key)] : []),
+        ]);
+      });
+    }
+  });
+  w.block("authorization", () => w.value("timeout", seconds(auth.timeout)));
+}
+
 function checkUnique(values: string[], key: (i: number) => string, what: string): void {
   const seen = new Map<string, number>();
   values.forEach((v, i) => {
@@ -213,24 +267,37 @@ async function writeAuth(
         (i) => `nats.server.auth.users[${i}].username`,
         "user name",
       );
-      const hashes: string[] = [];
+      // verify_and_map: nats-server matches the user name to the client certificate and never
+      // looks at a password
+      const mapped = config.nats.server.tls.verify_and_map;
+      const hashes: (string | undefined)[] = [];
       for (const [i, u] of auth.users.entries()) {
-        hashes.push(
-          await secret(u.password, `nats.server.auth.users[${i}].password`, cost, plaintext),
-        );
+        const key = `nats.server.auth.users[${i}].password`;
+        if (mapped) {
+          if (u.password !== "") {
+            notices.push(
+              `${key} is ignored: with nats.server.tls.verify_and_map the user is identified ` +
+                "by its client certificate",
+            );
+          }
+          hashes.push(undefined);
+        } else hashes.push(await secret(u.password, key, cost, plaintext));
       }
-      w.block("authorization", () => {
-        w.value("timeout", seconds(auth.timeout));
-        w.maps("users", [
-          ...auth.users.map((u, i) => () => {
-            w.comment(`role ${u.role}`);
+      writeUsers(
+        w,
+        config,
+        opts,
+        admin,
+        auth.users.map((u, i) => ({
+          namespace: u.namespace,
+          write: () => {
+            w.comment(`role ${u.role}${mapped ? " (client certificate)" : ""}`);
             w.value("user", u.username);
-            w.value("password", hashes[i]);
+            if (hashes[i] !== undefined) w.value("password", hashes[i]!);
             writePermissions(w, userPermissions(config, u.role, u.namespace));
-          }),
-          () => writeAdminUser(w, admin),
-        ]);
-      });
+          },
+        })),
+      );
       break;
     }
     case "nkey": {
@@ -240,22 +307,26 @@ async function writeAuth(
         (i) => `nats.server.auth.nkeys[${i}].public_key`,
         "public key",
       );
-      if (auth.nkeys.some((u) => u.public_key === admin)) {
+      const admins = [admin, ...Object.values(opts.namespaceAdminKeys ?? {})];
+      if (auth.nkeys.some((u) => admins.includes(u.public_key))) {
         throw new RenderError(
           "nats.server.auth.nkeys: a configured key is the supervisor's admin key; use another key",
         );
       }
-      w.block("authorization", () => {
-        w.value("timeout", seconds(auth.timeout));
-        w.maps("users", [
-          ...auth.nkeys.map((u) => () => {
+      writeUsers(
+        w,
+        config,
+        opts,
+        admin,
+        auth.nkeys.map((u) => ({
+          namespace: u.namespace,
+          write: () => {
             w.comment(`role ${u.role}`);
             w.value("nkey", u.public_key);
             writePermissions(w, userPermissions(config, u.role, u.namespace));
-          }),
-          () => writeAdminUser(w, admin),
-        ]);
-      });
+          },
+        })),
+      );
       break;
     }
     case "operator":
@@ -267,6 +338,9 @@ async function writeAuth(
         );
       }
       w.raw(opts.authFragment);
+      if (auth.type === "operator") {
+        w.block("authorization", () => w.value("timeout", seconds(auth.timeout)));
+      }
       break;
   }
   if (plaintext.length > 0) {
@@ -276,6 +350,32 @@ async function writeAuth(
         "storing the hash (see `osapi nats config`) where only the server needs it.",
     );
   }
+}
+
+/** The websocket listener: wss:// with the server certificate, or plain ws:// with `no_tls`. */
+function writeWebsocket(w: ConfWriter, config: Config): void {
+  const s = config.nats.server;
+  const ws = s.websocket;
+  if (!ws.no_tls && s.tls.cert_file === "") {
+    throw new RenderError(
+      "nats.server.websocket: a TLS websocket needs nats.server.tls.cert_file and key_file " +
+        "(or set nats.server.websocket.no_tls: true for plain ws://)",
+    );
+  }
+  w.block("websocket", () => {
+    w.value("host", ws.host || s.host);
+    w.value("port", ws.port);
+    if (ws.no_tls) w.value("no_tls", true);
+    else {
+      w.block("tls", () => {
+        w.value("cert_file", s.tls.cert_file);
+        w.value("key_file", s.tls.key_file);
+      });
+    }
+    if (ws.allowed_origins.length > 0) w.list("allowed_origins", ws.allowed_origins);
+    if (ws.compression) w.value("compression", true);
+    w.value("handshake_timeout", `${ws.handshake_timeout}ms`);
+  });
 }
 
 /** Renders the nats-server.conf text of `config`. */
@@ -290,7 +390,9 @@ export async function renderServerConfig(
   w.value("server_name", s.server_name);
   w.value("host", s.host);
   w.value("port", s.port);
-  if (s.http_port !== 0) w.value("http", hostPort(s.host, s.http_port));
+  if (s.http_port !== 0) {
+    w.value(s.monitor_tls ? "https" : "http", hostPort(s.host, s.http_port));
+  }
   if (s.lame_duck > 0) w.value("lame_duck_duration", `${seconds(s.lame_duck)}s`);
   w.blank();
   w.block("jetstream", () => {
@@ -310,6 +412,10 @@ export async function renderServerConfig(
       if (s.tls.verify_and_map) w.value("verify_and_map", true);
       w.value("timeout", seconds(s.tls.timeout));
     });
+  }
+  if (s.websocket.port !== 0) {
+    w.blank();
+    writeWebsocket(w, config);
   }
   if (s.cluster.name !== "") {
     w.blank();

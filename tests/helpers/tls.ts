@@ -9,6 +9,8 @@ export interface TestPki {
   clientKey: string;
 }
 
+const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
 async function openssl(dir: string, args: string[]): Promise<void> {
   const r = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
   if (!r.success) {
@@ -18,7 +20,6 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 
 /** Writes a P-256 CA and CA-signed `server` and `client` certificates into `dir`. */
 export async function makeTestPki(dir: string): Promise<TestPki> {
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   await Deno.writeTextFile(`${dir}/san.ext`, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   await openssl(dir, [
     "req",
@@ -33,35 +34,7 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
     "-subj",
     "/CN=osapi test CA",
   ]);
-  for (const name of ["server", "client"]) {
-    await openssl(dir, [
-      "req",
-      ...ec,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    ]);
-    await openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "1",
-      "-extfile",
-      "san.ext",
-    ]);
-  }
+  for (const name of ["server", "client"]) await signCertificate(dir, name);
   return {
     ca: `${dir}/ca.pem`,
     serverCert: `${dir}/server.pem`,
@@ -69,4 +42,52 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
     clientCert: `${dir}/client.pem`,
     clientKey: `${dir}/client.key`,
   };
+}
+
+/** Options of {@link signCertificate}. */
+export interface CertOptions {
+  /** Subject (default `/CN=<name>`). */
+  subject?: string;
+  /** Validity in days; -1 gives an already expired certificate (default 1). */
+  days?: number;
+}
+
+/**
+ * Writes `<name>.key` and `<name>.pem` (for 127.0.0.1/localhost) signed by the CA of a
+ * {@link makeTestPki} directory; returns the certificate and key paths.
+ */
+export async function signCertificate(
+  dir: string,
+  name: string,
+  opts: CertOptions = {},
+): Promise<{ cert: string; key: string }> {
+  const subject = opts.subject ?? `/CN=${name}`;
+  await openssl(dir, [
+    "req",
+    ...ec,
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    subject,
+  ]);
+  await openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    `${name}.pem`,
+    "-days",
+    String(opts.days ?? 1),
+    "-extfile",
+    "san.ext",
+  ]);
+  return { cert: `${dir}/${name}.pem`, key: `${dir}/${name}.key` };
 }

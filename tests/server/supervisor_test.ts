@@ -248,14 +248,13 @@ Deno.test("preflight: a store dir that cannot be written is named", async () => 
 });
 
 Deno.test("preflight: a rendered config that fails nats-server -t shows its message; nothing is spawned", async () => {
-  await using t = await setup({
-    tls: { cert_file: `/nonexistent/server.pem`, key_file: "/nonexistent/server.key" },
-  });
+  // (missing certificate files are caught earlier by the certificate preflight)
+  await using t = await setup({ server_name: "bad name" });
   await assert.rejects(
     t.start(),
     (e: unknown) =>
       e instanceof PreflightError && /fails `nats-server -t`/.test(e.message) &&
-      /\/nonexistent\/server\.pem: no such file or directory/.test(e.message),
+      /server name cannot contain spaces/.test(e.message),
   );
   assert.equal(await healthy(t.httpPort), false);
 });
