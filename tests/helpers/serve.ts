@@ -34,10 +34,23 @@ export async function pidsWith(needle: string): Promise<number[]> {
   return pids;
 }
 
-/** Starts `osapi serve` with no configuration file: environment overrides only. */
-export async function startServe(extraEnv: Record<string, string> = {}): Promise<ServeProcess> {
-  const dir = await Deno.makeTempDir({ prefix: "osapi-serve-test-" });
-  const [natsPort, httpPort, apiPort] = freePorts(3);
+/** Where a restarted `serve` finds its predecessor's state and ports. */
+export interface ServeState {
+  dir: string;
+  ports: [number, number, number];
+}
+
+/**
+ * Starts `osapi serve` with no configuration file: environment overrides only. With `state`,
+ * a previous instance's directory and ports are reused (a restart); the directory is then left
+ * for the caller to remove.
+ */
+export async function startServe(
+  extraEnv: Record<string, string> = {},
+  state?: ServeState,
+): Promise<ServeProcess & { state: ServeState }> {
+  const dir = state?.dir ?? await Deno.makeTempDir({ prefix: "osapi-serve-test-" });
+  const [natsPort, httpPort, apiPort] = state?.ports ?? freePorts(3);
   const env: Record<string, string> = {
     XDG_DATA_HOME: `${dir}/data`,
     XDG_CACHE_HOME: `${dir}/cache`,
@@ -79,7 +92,7 @@ export async function startServe(extraEnv: Record<string, string> = {}): Promise
         Deno.kill(pid, "SIGKILL");
       } catch { /* gone */ }
     }
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (!state) await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   try {
@@ -94,6 +107,7 @@ export async function startServe(extraEnv: Record<string, string> = {}): Promise
     throw new Error(`${(e as Error).message}\n${out}`);
   }
   return {
+    state: { dir, ports: [natsPort, httpPort, apiPort] },
     child,
     dataDir,
     apiUrl,

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { freePorts } from "../helpers/ports.ts";
+import { type ServeState, startServe } from "../helpers/serve.ts";
+
+Deno.test("restarting serve mid-load loses no accepted job", async () => {
+  const [a, b, c] = freePorts(3);
+  const state: ServeState = {
+    dir: await Deno.makeTempDir({ prefix: "osapi-restart-" }),
+    ports: [a, b, c],
+  };
+  const first = await startServe({}, state);
+  const token = (await Deno.readTextFile(`${first.dataDir}/api/admin.token`)).trim();
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const accepted: string[] = [];
+  let stopAt = 0;
+  try {
+    const submit = async (i: number) => {
+      const r = await fetch(`${first.apiUrl}/job`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          operation: { type: "command.shell.do", data: { command: `sleep 0.05; echo job-${i}` } },
+          target_hostname: "_any",
+        }),
+      });
+      const body = await r.json();
+      if (r.status === 201) accepted.push(body.job_id);
+    };
+    // Load: submit until the stop, which comes while jobs are still queued and running.
+    const load = (async () => {
+      for (let i = 0; i < 400 && (stopAt === 0 || Date.now() - stopAt < 200); i++) {
+        try {
+          await submit(i);
+        } catch {
+          // the API went away: not accepted
+        }
+        if (i === 40) stopAt = Date.now();
+      }
+    })();
+    while (stopAt === 0) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await first.stop(), 0, first.output());
+    await load;
+  } finally {
+    await first[Symbol.asyncDispose]();
+  }
+  assert.ok(accepted.length >= 40, `accepted ${accepted.length}`);
+
+  const restartedAt = new Date().toISOString();
+  await using second = await startServe({}, state);
+  let afterRestart = 0;
+  try {
+    const deadline = Date.now() + 90_000;
+    const pending = new Set(accepted);
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const id of [...pending]) {
+        const r = await fetch(`${second.apiUrl}/job/${id}`, { headers });
+        const body = await r.json();
+        assert.equal(r.status, 200, JSON.stringify(body));
+        if (body.status === "completed") {
+          pending.delete(id);
+          if (body.updated_at >= restartedAt) afterRestart++;
+        } else assert.notEqual(body.status, "failed", JSON.stringify(body));
+      }
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(pending.size, 0, `jobs never completed: ${[...pending].join(", ")}`);
+    // The stop came mid-load: some accepted jobs were still queued and ran after the restart.
+    assert.ok(afterRestart > 0, "no job was left for the restarted serve; the test proves nothing");
+  } finally {
+    await second.stop();
+    await Deno.remove(state.dir, { recursive: true }).catch(() => {});
+  }
+});
