@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ApiCaller, OpenApiValidator } from "../helpers/openapi.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { type ServeState, startServe } from "../helpers/serve.ts";
 
@@ -10,29 +11,30 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
   };
   const first = await startServe({}, state);
   const token = (await Deno.readTextFile(`${first.dataDir}/api/admin.token`)).trim();
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const doc = await (await fetch(`${first.apiUrl}/openapi.json`, {
+    headers: { authorization: `Bearer ${token}` },
+  })).json();
+  const validator = new OpenApiValidator(doc);
+  const api = new ApiCaller(first.apiUrl, validator, token);
   const accepted: string[] = [];
   let stopAt = 0;
   try {
     const submit = async (i: number) => {
-      const r = await fetch(`${first.apiUrl}/job`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({
+      const r = await api.call("POST", "/job", {
+        body: {
           operation: { type: "command.shell.do", data: { command: `sleep 0.05; echo job-${i}` } },
           target_hostname: "_any",
-        }),
+        },
       });
-      const body = await r.json();
-      if (r.status === 201) accepted.push(body.job_id);
+      if (r.status === 201) accepted.push(r.body.job_id);
     };
     // Load: submit until the stop, which comes while jobs are still queued and running.
     const load = (async () => {
       for (let i = 0; i < 400 && (stopAt === 0 || Date.now() - stopAt < 200); i++) {
         try {
           await submit(i);
-        } catch {
-          // the API went away: not accepted
+        } catch (e) {
+          if (!(e instanceof TypeError)) throw e; // a fetch TypeError: the API went away
         }
         if (i === 40) stopAt = Date.now();
       }
@@ -48,14 +50,14 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
   const restartedAt = new Date().toISOString();
   await using second = await startServe({}, state);
   let afterRestart = 0;
+  const api2 = new ApiCaller(second.apiUrl, validator, token);
   try {
     const deadline = Date.now() + 90_000;
     const pending = new Set(accepted);
     while (pending.size > 0 && Date.now() < deadline) {
       for (const id of [...pending]) {
-        const r = await fetch(`${second.apiUrl}/job/${id}`, { headers });
-        const body = await r.json();
-        assert.equal(r.status, 200, JSON.stringify(body));
+        const { status, body } = await api2.call("GET", `/job/${id}`);
+        assert.equal(status, 200, JSON.stringify(body));
         if (body.status === "completed") {
           pending.delete(id);
           if (body.updated_at >= restartedAt) afterRestart++;
