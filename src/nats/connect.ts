@@ -25,21 +25,22 @@ export interface ConnectOptions {
 
 /**
  * A TLS connection failure with a hint at its usual cause; other errors are returned as they
- * are. The server refuses a client certificate by closing the handshake (the client only sees
- * the socket close), and a server certificate the CA cannot verify fails on the client side.
+ * are. A server refuses a missing or untrusted client certificate by closing the connection
+ * (the client only sees a reset or a timeout), while a server certificate the CA cannot verify
+ * fails on the client side.
  */
 export function explainTlsFailure(e: unknown, nats: NatsClientConfig, configKey = ""): unknown {
   const message = (e as Error)?.message ?? "";
   const key = (k: string) => configKey === "" ? `tls.${k}` : `${configKey}.tls.${k}`;
   let hint: string | undefined;
-  if (/EPIPE|ECONNRESET|socket hang up|handshake/i.test(message)) {
+  if (/EPIPE|ECONNRESET|socket hang up|handshake|^timeout$/i.test(message)) {
     hint = nats.tls.cert_file === ""
-      ? `the server closed the TLS handshake; does it require a client certificate (set ${
+      ? `the server may require a client certificate (set ${key("cert_file")} and ${
+        key("key_file")
+      })`
+      : `if the server verifies client certificates, is ${
         key("cert_file")
-      } and ${key("key_file")})?`
-      : `the server closed the TLS handshake; is ${
-        key("cert_file")
-      } signed by a CA the server trusts (nats.server.tls.ca_file)?`;
+      } signed by a CA it trusts (nats.server.tls.ca_file)?`;
   } else if (/certificate|self.signed|verify/i.test(message)) {
     hint = `the server certificate cannot be verified with ${
       nats.tls.ca_file === "" ? "the system CAs" : key("ca_file")

@@ -415,22 +415,14 @@ function describeStatus(s: Deno.CommandStatus): string {
 }
 
 /**
- * The HTTP client for the monitoring port when it serves HTTPS (`nats.server.monitor_tls`):
- * trusts `nats.server.tls.ca_file` (besides the system CAs) and, when the server verifies client
- * certificates, presents the server's own certificate like the admin connection does.
- * Undefined for plain HTTP.
+ * The HTTP client for the monitoring port when it serves HTTPS (`nats.server.monitor_tls`): it
+ * trusts `nats.server.tls.ca_file` besides the system CAs (nats-server's monitoring asks for no
+ * client certificate, even with `verify`). Undefined for plain HTTP.
  */
 export async function monitorHttpClient(config: Config): Promise<Deno.HttpClient | undefined> {
   const s = config.nats.server;
   if (!s.monitor_tls) return undefined;
   const caCerts = s.tls.ca_file !== "" ? [await Deno.readTextFile(s.tls.ca_file)] : undefined;
-  if (s.tls.verify || s.tls.verify_and_map) {
-    return Deno.createHttpClient({
-      caCerts,
-      cert: await Deno.readTextFile(s.tls.cert_file),
-      key: await Deno.readTextFile(s.tls.key_file),
-    });
-  }
   return Deno.createHttpClient({ caCerts });
 }
 
