@@ -4,7 +4,8 @@
  * the permissions claim; public health paths; CORS; and no token in the logs.
  */
 import assert from "node:assert/strict";
-import { signToken } from "../../src/auth/tokens.ts";
+import { signToken, verifyToken } from "../../src/auth/tokens.ts";
+import { VerifiedTokens } from "../../src/api/middleware/auth.ts";
 import { Logger } from "../../src/log.ts";
 import { startTestApi, TEST_KEY, testConfig, testToken } from "../helpers/api.ts";
 import type { CheckedResponse } from "../helpers/openapi.ts";
@@ -197,4 +198,15 @@ Deno.test("CORS answers allowed origins only; preflight needs no token", async (
     headers: { origin: "https://evil.example.net" },
   });
   assert.equal(other.headers.get("access-control-allow-origin"), null);
+});
+
+Deno.test("the verified-token cache re-checks the expiry on every use", async () => {
+  const cache = new VerifiedTokens();
+  const token = await testToken({ expiresInMs: 60_000 });
+  const claims = await verifyToken(TEST_KEY, token);
+  cache.set(token, claims);
+  assert.equal(cache.get(token, claims.exp * 1000 - 1), claims);
+  assert.equal(cache.get(token, claims.exp * 1000), undefined, "expired: verify again");
+  assert.equal(cache.get(token, claims.exp * 1000 - 1), undefined, "and it was dropped");
+  assert.equal(cache.get(await testToken({ subject: "other" }), Date.now()), undefined);
 });

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { effectivePermissions, type Permission, type RoleTable } from "../../auth/rbac.ts";
-import { TokenError, verifyToken } from "../../auth/tokens.ts";
+import { type TokenClaims, TokenError, verifyToken } from "../../auth/tokens.ts";
 import type { Logger } from "../../log.ts";
 import type { ApiEnv } from "../context.ts";
 import { ApiError } from "../problem.ts";
@@ -22,25 +22,56 @@ export interface AuthOptions {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** Most verified tokens kept (a full cache is cleared, not grown). */
+const VERIFIED_CACHE_SIZE = 1024;
+
+/**
+ * Tokens that verified with this key, so that a client calling again does not pay for the
+ * signature check each time; the expiry is still checked on every use.
+ */
+export class VerifiedTokens {
+  readonly #map = new Map<string, TokenClaims>();
+
+  /** The claims of a token verified before and not expired at `nowMs`. */
+  get(token: string, nowMs: number): TokenClaims | undefined {
+    const claims = this.#map.get(token);
+    if (claims && claims.exp * 1000 <= nowMs) {
+      this.#map.delete(token);
+      return undefined;
+    }
+    return claims;
+  }
+
+  /** Remembers a verified token. */
+  set(token: string, claims: TokenClaims): void {
+    if (this.#map.size >= VERIFIED_CACHE_SIZE) this.#map.clear();
+    this.#map.set(token, claims);
+  }
+}
+
 /** Verifies the bearer token (except on public paths and CORS preflights). */
 export function authenticate(opts: AuthOptions): MiddlewareHandler<ApiEnv> {
+  const verified = new VerifiedTokens();
   return async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return await next();
     const header = c.req.header("authorization");
     if (!header) throw new ApiError(401, "missing bearer token (Authorization: Bearer <token>)");
     const m = BEARER.exec(header);
     if (!m) throw new ApiError(401, "malformed Authorization header: expected Bearer <token>");
-    let claims;
-    try {
-      claims = await verifyToken(opts.signingKey, m[1]);
-    } catch (e) {
-      if (!(e instanceof TokenError)) throw e;
-      opts.log.warn("rejected bearer token", {
-        reason: e.message,
-        method: c.req.method,
-        path: c.req.path,
-      });
-      throw new ApiError(401, `invalid bearer token: ${e.message}`);
+    let claims = verified.get(m[1], Date.now());
+    if (!claims) {
+      try {
+        claims = await verifyToken(opts.signingKey, m[1]);
+        verified.set(m[1], claims);
+      } catch (e) {
+        if (!(e instanceof TokenError)) throw e;
+        opts.log.warn("rejected bearer token", {
+          reason: e.message,
+          method: c.req.method,
+          path: c.req.path,
+        });
+        throw new ApiError(401, `invalid bearer token: ${e.message}`);
+      }
     }
     c.set("caller", {
       subject: claims.sub,
