@@ -188,22 +188,35 @@ class Worker implements WorkerHandle {
   async #loop(consumer: Consumer): Promise<void> {
     const { slots, log, fetchExpiresMs } = this.#p;
     while (!this.#stopping) {
-      if (!(await slots.acquire())) break;
-      let got = false;
+      // Pull only while a slot is free, but take the slot only for a job that arrived: idle
+      // pulls on quiet consumers must not hold slots a busy consumer could use.
+      if (!(await slots.whenFree())) break;
       try {
         const iter = await consumer.fetch({ max_messages: 1, expires: fetchExpiresMs });
         for await (const msg of iter) {
-          got = true;
-          this.#run(msg);
+          if (await this.#takeSlot(msg)) this.#run(msg);
+          else msg.nak(); // draining: another worker (or the next start) takes it at once
         }
       } catch (e) {
         if (this.#stopping) break;
         log.warn("fetching jobs failed; retrying", { error: (e as Error).message });
         await this.#pause(1000);
         if (!this.#stopping) await this.#recover();
-      } finally {
-        if (!got) slots.release();
       }
+    }
+  }
+
+  /**
+   * Takes a slot for a job that arrived (other consumers may have taken the last free one
+   * meanwhile); while it waits, the job's ack deadline is extended so it is not redelivered.
+   */
+  async #takeSlot(msg: JsMsg): Promise<boolean> {
+    const every = Math.max(1000, this.#p.dispatch.consumer.ack_wait / 2);
+    const keepAlive = setInterval(() => msg.working(), every);
+    try {
+      return await this.#p.slots.acquire();
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 

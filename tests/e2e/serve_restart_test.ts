@@ -9,7 +9,8 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
     dir: await Deno.makeTempDir({ prefix: "osapi-restart-" }),
     ports: [a, b, c],
   };
-  const first = await startServe({}, state);
+  const slow = { OSAPI_JOB_WORKER_MAX_JOBS: "2" };
+  const first = await startServe(slow, state);
   const token = (await Deno.readTextFile(`${first.dataDir}/api/admin.token`)).trim();
   const doc = await (await fetch(`${first.apiUrl}/openapi.json`, {
     headers: { authorization: `Bearer ${token}` },
@@ -22,7 +23,7 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
     const submit = async (i: number) => {
       const r = await api.call("POST", "/job", {
         body: {
-          operation: { type: "command.shell.do", data: { command: `sleep 0.05; echo job-${i}` } },
+          operation: { type: "command.shell.do", data: { command: `sleep 0.1; echo job-${i}` } },
           target_hostname: "_any",
         },
       });
@@ -48,7 +49,7 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
   assert.ok(accepted.length >= 40, `accepted ${accepted.length}`);
 
   const restartedAt = new Date().toISOString();
-  await using second = await startServe({}, state);
+  await using second = await startServe(slow, state);
   let afterRestart = 0;
   const api2 = new ApiCaller(second.apiUrl, validator, token);
   try {
@@ -65,6 +66,7 @@ Deno.test("restarting serve mid-load loses no accepted job", async () => {
       }
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
     }
+    console.log(`accepted ${accepted.length}, ${afterRestart} after the restart`);
     assert.equal(pending.size, 0, `jobs never completed: ${[...pending].join(", ")}`);
     // The stop came mid-load: some accepted jobs were still queued and ran after the restart.
     assert.ok(afterRestart > 0, "no job was left for the restarted serve; the test proves nothing");

@@ -22,6 +22,27 @@ Deno.test("slots hand out at most `size` and wake waiters in order; close refuse
   assert.equal(await s.acquire(), false);
 });
 
+Deno.test("slots: whenFree waits for a free slot without taking it", async () => {
+  const s = new Slots(1);
+  assert.equal(await s.whenFree(), true);
+  assert.equal(s.used, 0, "whenFree takes nothing");
+  assert.equal(await s.acquire(), true);
+  let woke: boolean | undefined;
+  const waiting = s.whenFree().then((ok) => (woke = ok));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(woke, undefined, "no slot is free yet");
+  s.release();
+  await waiting;
+  assert.equal(woke, true);
+  assert.equal(s.used, 0);
+  const closed = (async () => {
+    await s.acquire();
+    return s.whenFree();
+  })();
+  s.close();
+  assert.equal(await closed, false);
+});
+
 Deno.test("back_off gives the delay before each redelivery, repeating the last", () => {
   const b = [100, 2000, 5000];
   assert.deepEqual([1, 2, 3, 4, 9].map((n) => backOffDelay(b, n)), [100, 2000, 5000, 5000, 5000]);
