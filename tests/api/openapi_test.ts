@@ -4,6 +4,7 @@
  * the configurable metrics path.
  */
 import assert from "node:assert/strict";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { startTestApi, testConfig } from "../helpers/api.ts";
 
 const EXPECTED: [string, string][] = [
@@ -97,6 +98,19 @@ Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and pro
   assert.equal(target.schema.default, "_any");
   const problem = doc.components.schemas.Problem;
   assert.deepEqual(problem.required.sort(), ["detail", "status", "title", "type"]);
+});
+
+Deno.test("/openapi.json validates against the official OpenAPI 3.1 schema", async () => {
+  await using api = await startTestApi();
+  const r = await api.admin.call("GET", "/openapi.json");
+  const validator = new Validator();
+  const result = await validator.validate(r.body as Json);
+  assert.equal(validator.version, "3.1");
+  assert.deepEqual(result, { valid: true }, JSON.stringify(result.errors, null, 1)?.slice(0, 2000));
+  // The validator itself rejects a broken document (the check can fail).
+  const broken = structuredClone(r.body as Json);
+  delete broken.info;
+  assert.equal((await new Validator().validate(broken)).valid, false);
 });
 
 Deno.test("the docs page lists every operation and loads nothing from elsewhere", async () => {
