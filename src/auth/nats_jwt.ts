@@ -6,7 +6,6 @@
 import {
   type Account,
   type ClaimsData,
-  decode,
   encodeAccount,
   encodeOperator,
   encodeUser,
@@ -19,6 +18,8 @@ import {
   type User,
 } from "@nats-io/jwt";
 import type { Permissions as NatsPermissions } from "../nats/permissions.ts";
+import { verifyNkey } from "./ed25519.ts";
+import { checkPublicKey } from "./nats_keys.ts";
 
 export type { Account, ClaimsData, Export, Import, Operator, Permissions, User };
 
@@ -250,6 +251,34 @@ export interface VerifyOptions {
   ignoreTime?: boolean;
 }
 
+function base64UrlBytes(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(
+    atob(b64 + "=".repeat((4 - b64.length % 4) % 4)),
+    (ch) => ch.charCodeAt(0),
+  );
+}
+
+/**
+ * `decode` of `@nats-io/jwt` (same header, issuer and signature checks) with the signature
+ * verified by native ed25519: the pure-JavaScript check costs about 10 ms.
+ */
+function decodeVerified<T>(jwt: string): ClaimsData<T> {
+  const chunks = jwt.split(".");
+  if (chunks.length !== 3) throw new Error("malformed: not three parts");
+  const text = (s: string) => new TextDecoder().decode(base64UrlBytes(s));
+  const h = JSON.parse(text(chunks[0])) as { typ?: string; alg?: string };
+  if (h.typ !== "jwt" && h.typ !== "JWT") throw new Error("not a NATS JWT (typ)");
+  if (h.alg !== "ed25519" && h.alg !== "ed25519-nkey") throw new Error("not a NATS JWT (alg)");
+  const c = JSON.parse(text(chunks[1])) as ClaimsData<T>;
+  const issuer = checkPublicKey(String(c.iss ?? ""), undefined, "issuer");
+  const signed = h.alg === "ed25519-nkey" ? `${chunks[0]}.${chunks[1]}` : chunks[1];
+  if (!verifyNkey(issuer, new TextEncoder().encode(signed), base64UrlBytes(chunks[2]))) {
+    throw new Error("sig verification failed");
+  }
+  return c;
+}
+
 /**
  * Decodes a NATS JWT, verifies its signature against its issuer, and checks type, issuer,
  * audience, expiry and not-before. Errors never include the token.
@@ -257,7 +286,7 @@ export interface VerifyOptions {
 export function verifyJwt<T>(jwt: string, opts: VerifyOptions = {}): ClaimsData<T> {
   let c: ClaimsData<T>;
   try {
-    c = decode<T>(jwt);
+    c = decodeVerified<T>(jwt);
   } catch (e) {
     const why = (e as Error).message.includes("sig") ? "bad signature" : "malformed";
     throw new NatsJwtError(`invalid NATS JWT: ${why}`);
