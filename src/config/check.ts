@@ -1,4 +1,5 @@
 /** Checks that span several keys (a field's own type is checked by the schema). */
+import { roleIssues } from "../auth/rbac.ts";
 import type { IssueSink } from "./fields.ts";
 import type { Config, NatsClientConfig } from "./schema.ts";
 import { formatDuration } from "./units.ts";
@@ -113,17 +114,8 @@ export function checkConfig(config: Config, sink: IssueSink): void {
       "nats.server.cluster.listen: required when nats.server.cluster.name is set",
     );
   }
-  for (const [name, role] of Object.entries(config.api.server.security.roles)) {
-    role.permissions.forEach((p, i) => {
-      if (!/^[a-z]+:[a-z]+$/.test(p)) {
-        sink.add(
-          `api.server.security.roles.${name}.permissions[${i}]`,
-          `api.server.security.roles.${name}.permissions[${i}]: invalid value ${
-            JSON.stringify(p)
-          }; expected resource:verb such as system:read`,
-        );
-      }
-    });
+  for (const issue of roleIssues(config.api.server.security.roles)) {
+    sink.add(issue.path, issue.message);
   }
   for (const [key, value] of Object.entries(config.job.worker.labels)) {
     if (!/^[A-Za-z0-9_-]+$/.test(key)) {
