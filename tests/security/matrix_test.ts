@@ -293,7 +293,7 @@ async function runMode(mode: Mode): Promise<Row> {
       wrong: /Authorization Violation/i.test(wrong) ? "Authorization Violation" : wrong,
       forbidden,
       pubB: await probe.publishTo(`${B}.jobs.query._any`, watcher),
-      subB: await probe.subscribeTo(rb.resultsWildcard(), watcher),
+      subB: await probe.subscribeTo(rb.resultsWildcard(), watcher, rb.result("j1")),
       streamB: await probe.request(
         JS_API.stream("INFO", rb.stream),
         (r) => (JSON.parse(r) as { config?: unknown }).config !== undefined,

@@ -78,14 +78,18 @@ export class Probe {
     }
   }
 
-  /** Subscribes to `subject`: does it receive what `feeder` publishes there? */
-  async subscribeTo(subject: string, feeder: NatsConnection): Promise<Outcome> {
+  /** Subscribes to `subject`: does it receive what `feeder` publishes on `publishOn`? */
+  async subscribeTo(
+    subject: string,
+    feeder: NatsConnection,
+    publishOn = subject,
+  ): Promise<Outcome> {
     const got: string[] = [];
     const sub = this.nc.subscribe(subject, { callback: collect(got) });
     await this.nc.flush();
     await tick();
     if (sub.isClosed()) return "denied";
-    feeder.publish(subject, "fed");
+    feeder.publish(publishOn, "fed");
     await feeder.flush();
     await this.nc.flush();
     await tick();
