@@ -5,6 +5,7 @@ import {
   AdminIdentityError,
   adminPublicKey,
   loadOrCreateAdminIdentity,
+  namespaceAdminKeys,
 } from "../server/admin_identity.ts";
 import { authFragment } from "../server/auth_fragment.ts";
 import { checkConfigFile, PreflightError } from "../server/check.ts";
@@ -55,6 +56,7 @@ export function registerNatsServer(nats: Command): void {
         const identity = await loadOrCreateAdminIdentity(config, log);
         const rendered = await renderServerConfig(config, {
           adminPublicKey: adminPublicKey(identity),
+          namespaceAdminKeys: await namespaceAdminKeys(config, [], log),
           authFragment: await authFragment(config, identity, log),
         });
         for (const n of rendered.notices) log.warn(n);

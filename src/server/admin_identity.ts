@@ -4,7 +4,9 @@
  * start and kept in `<data_dir>/nats/admin.seed` (0600); callout mode renders that nkey as an auth
  * user of the target account. Token auth has a single identity (nats-server cannot combine a
  * token with users), so there the supervisor presents the token itself. In operator mode every
- * namespace is an account, and the supervisor uses the `admin` user operator init created in it.
+ * namespace is an account, and the supervisor uses the `admin` user operator init created in it;
+ * with `nats.server.auth.isolation: account` every other namespace's account gets its own admin
+ * nkey (`admin-<account>.seed`).
  * Other components of the same process (`serve`) get a client configuration for it from
  * {@link adminClientConfig}.
  */
@@ -138,9 +140,9 @@ async function loadOrCreateAdminKey(
 }
 
 /**
- * With `nats.server.auth.isolation: account`, the admin public keys of the accounts of
- * `namespaces` other than `nats.server.namespace` (seeds generated on first use); otherwise
- * none. For the renderer's `namespaceAdminKeys`.
+ * With `nats.server.auth.isolation: account`, the admin public keys of the accounts of every
+ * configured user's namespace and of `namespaces`, other than `nats.server.namespace` (seeds
+ * generated on first use); otherwise none. For the renderer's `namespaceAdminKeys`.
  */
 export async function namespaceAdminKeys(
   config: Config,
@@ -149,7 +151,10 @@ export async function namespaceAdminKeys(
 ): Promise<Record<string, string>> {
   const keys: Record<string, string> = {};
   if (!accountIsolation(config)) return keys;
-  for (const ns of new Set(namespaces)) {
+  const a = config.nats.server.auth;
+  const users = a.type === "user_pass" ? a.users : a.nkeys;
+  const own = users.map((u) => u.namespace).filter((ns) => ns !== "");
+  for (const ns of new Set([...own, ...namespaces])) {
     if (ns === config.nats.server.namespace) continue;
     keys[ns] = (await loadOrCreateAdminKey(config, adminSeedPath(config, ns), log)).publicKey;
   }

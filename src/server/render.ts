@@ -1,8 +1,10 @@
 /**
  * Renders osapi.yaml's `nats.server` section into nats-server.conf text: listen address,
- * monitoring, server name, JetStream (store dir and limits), authentication (none, token,
- * user_pass, nkey; operator and callout take a fragment from their own module) with per-user
- * least-privilege permissions and the supervisor's admin user, TLS and cluster blocks.
+ * monitoring (HTTP or HTTPS), server name, JetStream (store dir and limits), authentication
+ * (none, token, user_pass, nkey; operator and callout take a fragment from their own module) with
+ * per-user least-privilege permissions and the supervisor's admin user — in one account, or one
+ * account per namespace (`isolation: account`) — the auth timeout, TLS (users mapped from client
+ * certificates with `verify_and_map`), websocket and cluster blocks.
  * Every value is written through {@link quote}, so no configuration value can inject syntax;
  * secrets appear only as bcrypt hashes.
  */
