@@ -6,7 +6,14 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { KV } from "@nats-io/kv";
 import { type JobKind, sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
-import type { HostResult, Job, JobEvent, JobRecord, JobStatus } from "./types.ts";
+import {
+  type HostResult,
+  type Job,
+  JOB_STATUSES,
+  type JobEvent,
+  type JobRecord,
+  type JobStatus,
+} from "./types.ts";
 import { uuidv7 } from "./ids.ts";
 import { computeStatus } from "./status.ts";
 import { encodeJson, getJson, lazyBucket, scanJson } from "./store.ts";
@@ -20,15 +27,6 @@ export interface StoredJob {
   /** Hosts expected to answer (host, label and `_all` targets); absent for `_any`. */
   hosts?: string[];
 }
-
-/** Every job status, for zeroed counters. */
-export const JOB_STATUSES: readonly JobStatus[] = [
-  "submitted",
-  "processing",
-  "completed",
-  "failed",
-  "partial_failure",
-];
 
 const jobKey = (id: string) => `jobs.${id}`;
 const eventPrefix = (id: string) => `events.${id}`;

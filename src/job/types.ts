@@ -40,8 +40,17 @@ export interface HostResult {
   duration_ms?: number;
 }
 
+/** Every overall job status, in lifecycle order (the one list; counters and schemas use it). */
+export const JOB_STATUSES = [
+  "submitted",
+  "processing",
+  "completed",
+  "failed",
+  "partial_failure",
+] as const;
+
 /** Overall job status, computed from its events. */
-export type JobStatus = "submitted" | "processing" | "completed" | "failed" | "partial_failure";
+export type JobStatus = typeof JOB_STATUSES[number];
 
 /** Per-host status events, appended to the job record. */
 export type JobEventType =

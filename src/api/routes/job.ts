@@ -1,7 +1,7 @@
 /** `/job*`: submit, list, inspect, delete and retry jobs; queue statistics; live workers. */
 import { z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { JobRecord, JobStatus } from "../../job/types.ts";
+import { JOB_STATUSES, type JobRecord } from "../../job/types.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { checkOperation } from "../operations.ts";
 import { ApiError } from "../problem.ts";
@@ -10,15 +10,6 @@ import { callerSubject } from "../run_job.ts";
 import { IdParam, Target } from "../schemas.ts";
 import { TargetError } from "../../job/types.ts";
 import { isOperationInputError } from "../middleware/errors.ts";
-
-/** Job statuses, as computed from events. */
-export const JOB_STATUSES = [
-  "submitted",
-  "processing",
-  "completed",
-  "failed",
-  "partial_failure",
-] as const satisfies readonly JobStatus[];
 
 const CreateJobRequest = z.object({
   operation: z.looseObject({
