@@ -23,9 +23,13 @@ import { checkPublicKey } from "./nats_keys.ts";
 
 export type { Account, ClaimsData, Export, Import, Operator, Permissions, User };
 
-/** JWT permissions from a least-privilege permission set (allow lists). */
+/**
+ * JWT permissions from a least-privilege permission set (allow lists). An empty list becomes
+ * `deny: [">"]`: nats-server reads an empty allow list as no restriction at all.
+ */
 export function jwtPermissions(p: NatsPermissions): Permissions {
-  return { pub: { allow: [...p.publish] }, sub: { allow: [...p.subscribe] } };
+  const side = (allow: string[]) => allow.length > 0 ? { allow: [...allow] } : { deny: [">"] };
+  return { pub: side(p.publish), sub: side(p.subscribe) };
 }
 
 /** A JWT that cannot be used: bad signature, wrong type or issuer, expired. */

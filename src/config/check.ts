@@ -74,6 +74,13 @@ export function checkConfig(config: Config, sink: IssueSink): void {
       } (operator mode always has one account per namespace; callout places users by account)`,
     );
   }
+  if (s.auth.view_account !== "" && s.auth.isolation !== "account") {
+    sink.add(
+      "nats.server.auth.view_account",
+      "nats.server.auth.view_account: only with nats.server.auth.isolation: account " +
+        "(with one account, a view-role user already sees its namespace)",
+    );
+  }
   const needsCert = (key: string, what: string) => {
     if (s.tls.cert_file === "") {
       sink.add(key, `${key}: ${what} needs nats.server.tls.cert_file and key_file`);

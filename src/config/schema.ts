@@ -35,7 +35,7 @@ export const SERVER_AUTH_TYPES = [
   "callout",
 ] as const;
 /** Least-privilege permission sets a server-side user can be given. */
-export const NATS_ROLES = ["admin", "api", "worker", "component"] as const;
+export const NATS_ROLES = ["admin", "api", "worker", "component", "view"] as const;
 
 const namespace = (doc: string) =>
   str("osapi", doc, { pattern: NAMESPACE_PATTERN, patternHelp: NAMESPACE_HELP });
@@ -71,7 +71,7 @@ const natsUserShape = {
   role: oneOf(
     NATS_ROLES,
     "component",
-    "permission set: admin, api, worker, or component (api+worker)",
+    "permission set: admin, api, worker, component (api+worker), or view (read-only)",
   ),
   namespace: str("", "namespace the permissions are fenced to (empty: nats.server.namespace)", {
     pattern: NAMESPACE_PATTERN,
@@ -124,6 +124,11 @@ export const schema = section("osapi configuration", {
           ["permissions", "account"],
           "permissions",
           "user_pass/nkey: namespaces fenced by permissions in one account, or one account each",
+        ),
+        view_account: str(
+          "",
+          "isolation account: a read-only account seeing every namespace's jobs (role view users)",
+          { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternHelp: "1-64 characters of A-Z a-z 0-9 _ -" },
         ),
         token: str("", "client token (token); stored bcrypt-hashed in the rendered file", {
           secret: true,

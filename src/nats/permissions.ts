@@ -8,6 +8,8 @@
  *   writes records, results and heartbeats, publishes results and dead jobs; never publishes jobs
  *   and never touches the audit log.
  * - `component`: the union of both (one process running API and worker).
+ * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
+ *   and reads its streams' info; publishes nothing else.
  * - `admin`: everything (the supervisor's own identity).
  * Both `api` and `worker` may create and update the streams and buckets of their namespace (every
  * component runs `ensureResources`), and nothing outside it: no other namespace, no `$SYS`.
@@ -98,6 +100,24 @@ function workerPermissions(router: SubjectRouter): Permissions {
   };
 }
 
+/** The subjects a `view` user watches in the router's namespace (also exported to a view account). */
+export function viewSubjects(router: SubjectRouter): string[] {
+  return [
+    router.jobsWildcard("query"),
+    router.jobsWildcard("modify"),
+    router.resultsWildcard(),
+    ...router.dlqSubjects(),
+  ];
+}
+
+/** The read-only `view` permissions in the router's namespace. */
+function viewPermissions(router: SubjectRouter): Permissions {
+  return {
+    publish: [JS_API.info, ...router.streams.map((s) => JS_API.stream("INFO", s))],
+    subscribe: [...viewSubjects(router), router.inboxWildcard()],
+  };
+}
+
 function union(a: Permissions, b: Permissions): Permissions {
   const merge = (x: string[], y: string[]) => [...new Set([...x, ...y])];
   return { publish: merge(a.publish, b.publish), subscribe: merge(a.subscribe, b.subscribe) };
@@ -117,5 +137,7 @@ export function permissionsFor(role: NatsRole, router: SubjectRouter): Permissio
       return workerPermissions(router);
     case "component":
       return union(apiPermissions(router), workerPermissions(router));
+    case "view":
+      return viewPermissions(router);
   }
 }

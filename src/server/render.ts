@@ -16,6 +16,7 @@ import {
   type NatsRole,
   type Permissions,
   permissionsFor,
+  viewSubjects,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
@@ -149,9 +150,12 @@ export function userPermissions(config: Config, role: NatsRole, namespace: strin
 }
 
 function writePermissions(w: ConfWriter, p: Permissions): void {
+  // nats-server reads an empty allow list as "no restriction": deny everything instead
+  const side = (key: string, allow: string[]) =>
+    w.block(key, () => allow.length > 0 ? w.list("allow", allow) : w.list("deny", [">"]));
   w.block("permissions", () => {
-    w.block("publish", () => w.list("allow", p.publish));
-    w.block("subscribe", () => w.list("allow", p.subscribe));
+    side("publish", p.publish);
+    side("subscribe", p.subscribe);
   });
 }
 
@@ -181,16 +185,18 @@ function writeAdminUser(w: ConfWriter, publicKey: string): void {
   writePermissions(w, ADMIN_PERMISSIONS);
 }
 
-/** A configured user: its namespace and how to write its entry. */
+/** A configured user: its namespace, role and how to write its identity lines. */
 interface UserEntry {
   namespace: string;
-  write: () => void;
+  role: NatsRole;
+  identity: () => void;
 }
 
 /**
  * Writes the users of user_pass or nkey auth with the admin user. Isolation `permissions`: one
  * `authorization { users }` list (the global account). Isolation `account`: one account per
- * namespace with JetStream enabled, holding that namespace's users and an admin user.
+ * namespace with JetStream enabled, holding that namespace's users and an admin user; with a
+ * `view_account`, each namespace exports its job subjects to it and `view` users live there.
  */
 function writeUsers(
   w: ConfWriter,
@@ -201,30 +207,65 @@ function writeUsers(
 ): void {
   const auth = config.nats.server.auth;
   const serverNs = config.nats.server.namespace;
+  const entry = (u: UserEntry, p = userPermissions(config, u.role, u.namespace)) => () => {
+    u.identity();
+    writePermissions(w, p);
+  };
   if (auth.isolation !== "account") {
     w.block("authorization", () => {
       w.value("timeout", seconds(auth.timeout));
-      w.maps("users", [...users.map((u) => u.write), () => writeAdminUser(w, admin)]);
+      w.maps("users", [...users.map((u) => entry(u)), () => writeAdminUser(w, admin)]);
     });
     return;
   }
   const adminKeys = new Map(Object.entries(opts.namespaceAdminKeys ?? {}));
   adminKeys.set(serverNs, admin);
+  const view = auth.view_account;
+  const inView = (u: UserEntry) => view !== "" && u.role === "view";
   const namespaces = [
     ...new Set([serverNs, ...users.map((u) => u.namespace || serverNs), ...adminKeys.keys()]),
   ];
+  const exported = new Map(namespaces.map((ns) => [ns, viewSubjects(routerFor(config, ns))]));
+  const clash = namespaces.find((ns) => namespaceAccount(ns) === view);
+  if (clash !== undefined) {
+    throw new RenderError(
+      `nats.server.auth.view_account: ${JSON.stringify(view)} is also the account of ` +
+        `namespace ${JSON.stringify(clash)}; use another name`,
+    );
+  }
   w.comment("namespace isolation by account: each namespace is its own account");
   w.block("accounts", () => {
     for (const ns of namespaces) {
       w.block(`${quote(namespaceAccount(ns))}:`, () => {
         w.value("jetstream", "enabled");
+        if (view !== "") {
+          w.maps("exports", exported.get(ns)!.map((s) => () => w.value("stream", s)));
+        }
         const key = adminKeys.get(ns);
         w.maps("users", [
-          ...users.filter((u) => (u.namespace || serverNs) === ns).map((u) => u.write),
+          ...users.filter((u) => !inView(u) && (u.namespace || serverNs) === ns)
+            .map((u) => entry(u)),
           ...(key ? [() => writeAdminUser(w, key)] : []),
         ]);
       });
     }
+    if (view === "") return;
+    w.comment("read-only view of every namespace's jobs, results and dead letters");
+    w.block(`${quote(view)}:`, () => {
+      w.maps(
+        "imports",
+        namespaces.flatMap((ns) =>
+          exported.get(ns)!.map((s) => () =>
+            w.block("stream", () => {
+              w.value("account", namespaceAccount(ns));
+              w.value("subject", s);
+            })
+          )
+        ),
+      );
+      const all = { publish: [], subscribe: [...exported.values()].flat() };
+      w.maps("users", users.filter(inView).map((u) => entry(u, all)));
+    });
   });
   w.block("authorization", () => w.value("timeout", seconds(auth.timeout)));
 }
@@ -292,11 +333,11 @@ async function writeAuth(
         admin,
         auth.users.map((u, i) => ({
           namespace: u.namespace,
-          write: () => {
+          role: u.role,
+          identity: () => {
             w.comment(`role ${u.role}${mapped ? " (client certificate)" : ""}`);
             w.value("user", u.username);
             if (hashes[i] !== undefined) w.value("password", hashes[i]!);
-            writePermissions(w, userPermissions(config, u.role, u.namespace));
           },
         })),
       );
@@ -322,10 +363,10 @@ async function writeAuth(
         admin,
         auth.nkeys.map((u) => ({
           namespace: u.namespace,
-          write: () => {
+          role: u.role,
+          identity: () => {
             w.comment(`role ${u.role}`);
             w.value("nkey", u.public_key);
-            writePermissions(w, userPermissions(config, u.role, u.namespace));
           },
         })),
       );

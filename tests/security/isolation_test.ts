@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createUser } from "@nats-io/nkeys";
+import { jwtPermissions } from "../../src/auth/nats_jwt.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { writeSecretFile } from "../../src/config/paths.ts";
 import { silent } from "../../src/log.ts";
@@ -103,6 +104,86 @@ Deno.test("nkey with isolation account: one account per namespace, resources in 
   }
 });
 
+Deno.test("isolation account with a view account: view users see every namespace's jobs read-only", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "osapi-isolation-view-" });
+  try {
+    const [port, http_port] = freePorts(2);
+    const config = configFromRaw({
+      data_dir: `${dir}/data`,
+      nats: {
+        server: {
+          port,
+          http_port,
+          namespace: "red",
+          auth: {
+            type: "user_pass",
+            isolation: "account",
+            view_account: "VIEW",
+            users: [
+              { username: "red-api", password: "red-pw", role: "api", namespace: "red" },
+              { username: "blue-admin", password: "blue-pw", role: "admin", namespace: "blue" },
+              { username: "watcher", password: "watch-pw", role: "view" },
+            ],
+          },
+        },
+      },
+    });
+    await using sup = await startSupervisor({
+      config,
+      binary: await natsServerBin(),
+      log: silent,
+      namespaces: ["red", "blue"],
+    });
+    const text = await Deno.readTextFile(sup.configFile);
+    assert.match(text, /"VIEW": \{\n\s+imports: \[/);
+    // an empty allow list would mean "everything" to nats-server: the view user gets deny >
+    assert.match(text, /user: "watcher"[\s\S]*?publish \{\n\s+deny: \[\n\s+">"\n\s+\]/);
+    const client = (username: string, password: string, namespace: string) =>
+      configFromRaw({
+        api: {
+          server: { nats: { port, namespace, auth: { type: "user_pass", username, password } } },
+        },
+      }).api.server.nats;
+    const watcher = await connectAs(client("watcher", "watch-pw", "red"));
+    const redApi = await connectAs(client("red-api", "red-pw", "red"));
+    const blueAdmin = await connectAs(client("blue-admin", "blue-pw", "blue"));
+    try {
+      const view = new Probe(watcher);
+      const red = routerFor(config, "red");
+      const blue = routerFor(config, "blue");
+      assert.equal(
+        await view.subscribeTo(
+          red.jobsWildcard("query"),
+          redApi,
+          red.job("query", { type: "any" }),
+        ),
+        "open",
+      );
+      assert.equal(
+        await view.subscribeTo(blue.resultsWildcard(), blueAdmin, blue.result("j1")),
+        "open",
+      );
+      // read-only: no publish, no stream access
+      assert.match(
+        String(await view.publishRefusal(red.job("query", { type: "any" }))),
+        /Permissions Violation/,
+      );
+      assert.equal(await view.request(`$JS.API.STREAM.INFO.${red.stream}`, () => true), "denied");
+      // the namespaces still do not see each other
+      assert.equal(
+        await new Probe(blueAdmin).subscribeTo(red.resultsWildcard(), redApi, red.result("j2")),
+        "isolated",
+      );
+    } finally {
+      await watcher.close();
+      await redApi.close();
+      await blueAdmin.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("configuration errors name the key: isolation, websocket TLS, HTTPS monitoring, mapped users", () => {
   const fails = (raw: Record<string, unknown>, message: RegExp) =>
     assert.throws(
@@ -112,6 +193,10 @@ Deno.test("configuration errors name the key: isolation, websocket TLS, HTTPS mo
   fails(
     { nats: { server: { auth: { type: "token", token: "t", isolation: "account" } } } },
     /nats\.server\.auth\.isolation: "account" applies to user_pass and nkey auth, not "token"/,
+  );
+  fails(
+    { nats: { server: { auth: { type: "nkey", view_account: "VIEW" } } } },
+    /nats\.server\.auth\.view_account: only with nats\.server\.auth\.isolation: account/,
   );
   fails(
     { nats: { server: { auth: { isolation: "tenant" } } } },
@@ -141,5 +226,12 @@ Deno.test("configuration errors name the key: isolation, websocket TLS, HTTPS mo
         auth: { type: "user_pass", users: [{ username: "CN=a" }] },
       },
     },
+  });
+});
+
+Deno.test("an empty allow list never reaches nats-server (it would mean no restriction)", () => {
+  assert.deepEqual(jwtPermissions({ publish: [], subscribe: ["a.>"] }), {
+    pub: { deny: [">"] },
+    sub: { allow: ["a.>"] },
   });
 });
