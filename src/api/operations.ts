@@ -1,141 +1,109 @@
 /**
- * The operation types the API accepts and the zod schemas of their data. Domain routes build
- * operations from their request bodies; `POST /job` checks a free-form operation against the
- * same schemas. The worker's providers validate again on the host (they stay authoritative).
+ * The API's zod schemas of operation input, derived from the operation table
+ * (`src/job/operations.ts`): each field's JSON Schema becomes the matching zod schema (so the
+ * OpenAPI document shows the table's limits), and the table's own check runs on top (IP
+ * addresses, host names, argv vs command/args), its errors reported as zod issues on the field.
+ * Domain routes use these as request bodies; `POST /job` checks a free-form operation with them.
  */
 import { z } from "@hono/zod-openapi";
-import { isIP } from "node:net";
+import type { InputField, InputSchema, StringField } from "../job/input.ts";
+import {
+  commandExecOp,
+  commandShellOp,
+  dnsGetOp,
+  dnsUpdateOp,
+  interfaceNameField,
+  type OperationSpec,
+  pingDoOp,
+} from "../job/operations.ts";
+import { OperationInputError } from "../job/types.ts";
 
-/** Longest accepted command, path or other free-text field. */
-export const MAX_TEXT = 4096;
-/** Most command arguments accepted. */
-export const MAX_ARGS = 256;
+function stringZod(f: Omit<StringField, "description">) {
+  let s = z.string().max(f.maxLength);
+  if (f.minLength !== undefined) s = s.min(f.minLength);
+  if (f.pattern !== undefined) {
+    s = s.regex(new RegExp(f.pattern), {
+      message: f.hint ? `must be ${f.hint}` : `must match ${f.pattern}`,
+    });
+  }
+  return s;
+}
 
-const noInput = z.strictObject({});
+/** The zod schema of one input field (without its description and default). */
+function fieldZod(f: InputField): z.ZodType {
+  switch (f.type) {
+    case "string":
+      return stringZod(f);
+    case "integer":
+      return z.number().int().min(f.minimum).max(f.maximum);
+    case "boolean":
+      return z.boolean();
+    case "array":
+      return z.array(stringZod(f.items)).min(f.minItems ?? 0).max(f.maxItems);
+    case "object":
+      return z.record(
+        z.string().max(f.propertyNames.maxLength).regex(new RegExp(f.propertyNames.pattern)),
+        stringZod(f.additionalProperties),
+      ).openapi({ maxProperties: f.maxProperties });
+  }
+}
 
-/** A Linux network interface name (at most 15 characters, no shell or path characters). */
-export const InterfaceName = z.string().min(1).max(15).regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, {
-  message:
-    "interface name must start with a letter or digit and contain only A-Z a-z 0-9 _ . : @ -",
-}).openapi({ example: "eth0" });
+/** The schema's documentation: description and default (defaults are filled by the check). */
+function documented(f: InputField, schema: z.ZodType): z.ZodType {
+  const names = f.type === "object"
+    ? ` Names match ${f.propertyNames.pattern} (at most ${f.propertyNames.maxLength} characters).`
+    : "";
+  return schema.openapi({
+    description: f.description + names,
+    ...("default" in f && f.default !== undefined ? { default: f.default } : {}),
+  });
+}
 
-const HOSTNAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+/** The error text without the operation type prefix (the request already names it). */
+function withoutType(type: string, message: string): string {
+  return message.startsWith(`${type}: `) ? message.slice(type.length + 2) : message;
+}
 
-/** An IPv4 or IPv6 address. */
-export const IpAddress = z.string().max(64).refine((s) => isIP(s) !== 0, {
-  message: "expected an IPv4 or IPv6 address",
-}).openapi({ example: "8.8.8.8" });
+/**
+ * The request schema of an operation's input: a closed object with the table's fields, then
+ * (when the fields are well-formed) the table's full check.
+ */
+export function inputZod(spec: OperationSpec) {
+  const input: InputSchema = spec.input;
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, f] of Object.entries(input.properties)) {
+    const schema = documented(f, fieldZod(f));
+    shape[name] = input.required.includes(name) ? schema : schema.optional();
+  }
+  return z.strictObject(shape).openapi({ description: input.description }).check((ctx) => {
+    if (ctx.issues.length > 0) return;
+    try {
+      spec.validate(ctx.value);
+    } catch (e) {
+      if (!(e instanceof OperationInputError)) throw e;
+      ctx.issues.push({
+        code: "custom",
+        message: withoutType(spec.type, e.message),
+        path: e.field !== undefined ? [e.field] : [],
+        input: ctx.value,
+      });
+    }
+  });
+}
 
-/** An IP address or a DNS host name (never an option such as `-f`). */
-export const PingAddress = z.string().min(1).max(253).refine(
-  (s) => isIP(s) !== 0 || HOSTNAME.test(s),
-  { message: "expected an IPv4/IPv6 address or a DNS host name" },
-).openapi({ example: "127.0.0.1" });
-
-/** A DNS search domain. */
-export const SearchDomain = z.string().max(253).regex(HOSTNAME, {
-  message: "expected a DNS domain name",
-});
-
-/** Command timeout in seconds, 1-300 (default 30). */
-export const CommandTimeout = z.number().int().min(1).max(300).openapi({
-  description: "timeout in seconds (1-300, default 30)",
-  example: 30,
-});
-
-const Cwd = z.string().min(1).max(MAX_TEXT).regex(/^\//, {
-  message: "cwd must be an absolute path",
-}).openapi({ description: "working directory (absolute path)", example: "/tmp" });
-
-const Env = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128),
-  z.string().max(MAX_TEXT),
-).refine((e) => Object.keys(e).length <= 64, { message: "at most 64 variables" }).openapi({
-  description: "environment variables added for the command",
-});
+/** A Linux network interface name (the path parameter of `GET /network/dns/{interfaceName}`). */
+export const InterfaceName = documented(interfaceNameField, fieldZod(interfaceNameField));
 
 /** Input of `network.dns.get`. */
-export const DnsGetData = z.strictObject({ interface_name: InterfaceName });
-
+export const DnsGetData = inputZod(dnsGetOp);
 /** Input of `network.dns.update`: servers and/or search domains for an interface. */
-export const DnsUpdateData = z.strictObject({
-  interface_name: InterfaceName,
-  servers: z.array(IpAddress).min(1).max(8).optional(),
-  search_domains: z.array(SearchDomain).max(32).optional().openapi({
-    description: "search domains; an empty list removes them",
-  }),
-}).refine((d) => d.servers !== undefined || d.search_domains !== undefined, {
-  message: "servers or search_domains is required",
-});
-
+export const DnsUpdateData = inputZod(dnsUpdateOp);
 /** Input of `network.ping.do`. */
-export const PingData = z.strictObject({
-  address: PingAddress,
-  count: z.number().int().min(1).max(10).optional(),
-  timeout: z.number().int().min(1).max(60).optional(),
-});
-
+export const PingData = inputZod(pingDoOp);
 /** Input of `command.exec.do`: `command` + `args` (OSAPI's form) or `argv`, without a shell. */
-export const ExecData = z.strictObject({
-  command: z.string().min(1).max(MAX_TEXT).optional().openapi({
-    description: "program name or path",
-    example: "ls",
-  }),
-  args: z.array(z.string().max(MAX_TEXT)).max(MAX_ARGS - 1).optional().openapi({
-    description: "arguments of command",
-    example: ["-la", "/tmp"],
-  }),
-  argv: z.array(z.string().max(MAX_TEXT)).min(1).max(MAX_ARGS).optional().openapi({
-    description: "program and arguments in one list (instead of command/args)",
-  }),
-  cwd: Cwd.optional(),
-  env: Env.optional(),
-  timeout: CommandTimeout.optional(),
-}).superRefine((d, ctx) => {
-  if (d.argv !== undefined && (d.command !== undefined || d.args !== undefined)) {
-    ctx.addIssue({ code: "custom", message: "give either argv or command/args, not both" });
-  } else if (d.argv === undefined && d.command === undefined) {
-    ctx.addIssue({ code: "custom", path: ["command"], message: "command (or argv) is required" });
-  } else if (d.argv !== undefined && d.argv[0] === "") {
-    ctx.addIssue({ code: "custom", path: ["argv", 0], message: "program must not be empty" });
-  }
-});
-
+export const ExecData = inputZod(commandExecOp);
 /** Input of `command.shell.do`: a `/bin/sh -c` command line. */
-export const ShellData = z.strictObject({
-  command: z.string().min(1).max(MAX_TEXT).openapi({ example: "ls -la /tmp | grep log" }),
-  cwd: Cwd.optional(),
-  env: Env.optional(),
-  timeout: CommandTimeout.optional(),
-});
-
-/** Every operation type the API accepts and the schema of its data. */
-export const OPERATIONS = {
-  "system.hostname.get": noInput,
-  "system.status.get": noInput,
-  "system.uptime.get": noInput,
-  "system.os.get": noInput,
-  "system.disk.get": noInput,
-  "system.memory.get": noInput,
-  "system.load.get": noInput,
-  "network.dns.get": DnsGetData,
-  "network.dns.update": DnsUpdateData,
-  "network.ping.do": PingData,
-  "command.exec.do": ExecData,
-  "command.shell.do": ShellData,
-} as const;
-
-/** An operation type the API accepts. */
-export type OperationType = keyof typeof OPERATIONS;
-
-/** Every accepted operation type. */
-export const OPERATION_TYPES = Object.keys(OPERATIONS) as OperationType[];
-
-/** The result of checking a free-form operation. */
-export type OperationCheck =
-  | { ok: true; type: OperationType; data: Record<string, unknown> }
-  | { ok: false; detail: string };
+export const ShellData = inputZod(commandShellOp);
 
 /** Formats zod issues as `path: message; ...`. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): string {
@@ -145,20 +113,21 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): 
   }).join("; ");
 }
 
-/** Checks an operation's type and data against {@link OPERATIONS}. */
-export function checkOperation(type: string, data: unknown): OperationCheck {
-  if (!Object.hasOwn(OPERATIONS, type)) {
-    return {
-      ok: false,
-      detail: `unknown operation type ${JSON.stringify(type)}; expected one of: ${
-        OPERATION_TYPES.join(", ")
-      }`,
-    };
-  }
-  const schema = OPERATIONS[type as OperationType];
+const schemas = new Map<string, ReturnType<typeof inputZod>>();
+
+/**
+ * Checks the data of a free-form operation (`POST /job`) against its request schema: the
+ * checked data (as given, defaults not filled in), or the issues prefixed `operation.data`.
+ */
+export function checkOperationData(
+  spec: OperationSpec,
+  data: unknown,
+): { ok: true; data: Record<string, unknown> } | { ok: false; detail: string } {
+  let schema = schemas.get(spec.type);
+  if (!schema) schemas.set(spec.type, schema = inputZod(spec));
   const parsed = schema.safeParse(data ?? {});
   if (!parsed.success) {
     return { ok: false, detail: formatIssues(parsed.error.issues, "operation.data") };
   }
-  return { ok: true, type: type as OperationType, data: parsed.data as Record<string, unknown> };
+  return { ok: true, data: parsed.data as Record<string, unknown> };
 }

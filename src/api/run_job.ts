@@ -8,7 +8,7 @@ import type { HostResult, JobRunResult } from "../job/types.ts";
 import { TargetError } from "../job/types.ts";
 import type { ApiEnv, AppDeps } from "./context.ts";
 import { ApiError } from "./problem.ts";
-import type { OperationType } from "./operations.ts";
+import type { OperationType } from "../job/operations.ts";
 
 /** The subject of the authenticated caller. */
 export function callerSubject(c: Context<ApiEnv>): string {

@@ -8,7 +8,7 @@ import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
-import { type Provider, providerRegistry } from "../worker/providers/mod.ts";
+import { type OperationBase, OPERATIONS } from "./operations.ts";
 import {
   type Job,
   type JobRecord,
@@ -29,8 +29,11 @@ import { encodeJson } from "./store.ts";
 
 /** Options of {@link createJobClient}. */
 export interface JobClientOptions {
-  /** Providers that define the known operation types and their kinds (default: all shipped). */
-  providers?: Map<string, Provider>;
+  /**
+   * The known operation types, their kinds and input checks (default: the operation table,
+   * {@link OPERATIONS}; tests add their own types).
+   */
+  operations?: ReadonlyMap<string, OperationBase>;
 }
 
 /** {@link JobService} plus what tests and tools need on top. */
@@ -46,7 +49,7 @@ export function createJobClient(
   log: Logger,
   opts: JobClientOptions = {},
 ): JobClient {
-  return new JetStreamJobClient(nc, config, router, log, opts.providers ?? providerRegistry());
+  return new JetStreamJobClient(nc, config, router, log, opts.operations ?? OPERATIONS);
 }
 
 class JetStreamJobClient implements JobClient {
@@ -59,7 +62,7 @@ class JetStreamJobClient implements JobClient {
     readonly config: Config,
     readonly router: SubjectRouter,
     readonly log: Logger,
-    readonly providers: Map<string, Provider>,
+    readonly operations: ReadonlyMap<string, OperationBase>,
   ) {
     this.#js = jetstream(nc);
     this.#records = new JobRecords(nc, router);
@@ -68,15 +71,15 @@ class JetStreamJobClient implements JobClient {
 
   /** Checks operation and target, then builds the job and its routing; publishes nothing. */
   async #prepare(op: Operation, target: string, submitter: string, retryOf?: string) {
-    const provider = this.providers.get(op?.type);
-    if (!provider) {
+    const spec = this.operations.get(op?.type);
+    if (!spec) {
       throw new OperationError(
         `unknown operation type ${JSON.stringify(op?.type)}; known types: ${
-          [...this.providers.keys()].sort().join(", ")
+          [...this.operations.keys()].sort().join(", ")
         }`,
       );
     }
-    provider.validate(op.data ?? {}); // ProviderInputError before anything is published
+    spec.validate(op.data ?? {}); // OperationInputError before anything is published
     const resolved = resolveTarget(target, await this.#registry.live());
     const job: Job = {
       id: uuidv7(),
@@ -88,8 +91,8 @@ class JetStreamJobClient implements JobClient {
     };
     const stored: StoredJob = {
       job,
-      kind: provider.kind,
-      subject: this.router.job(provider.kind, resolved.target),
+      kind: spec.kind,
+      subject: this.router.job(spec.kind, resolved.target),
       ...(resolved.target.type === "any" ? {} : { hosts: resolved.workers.map((w) => w.hostname) }),
     };
     const single = resolved.target.type === "any" || resolved.target.type === "host";

@@ -117,6 +117,21 @@ export class OperationError extends Error {
 }
 
 /**
+ * Bad operation input: refused by the operation table's check (job client before publishing,
+ * API with 400/422) or by a provider on the host (a failed result, not redelivered).
+ */
+export class OperationInputError extends Error {
+  /** The top-level input field at fault, when one is. */
+  readonly field?: string;
+
+  constructor(message: string, field?: string) {
+    super(message);
+    this.name = "OperationInputError";
+    if (field !== undefined) this.field = field;
+  }
+}
+
+/**
  * What the API needs from the job layer. `src/job/` implements it over JetStream; the API
  * depends only on this interface.
  */

@@ -11,8 +11,8 @@ import type { SubjectRouter } from "../nats/subjects.ts";
 import type { JobRecords } from "../job/records.ts";
 import { publishResult } from "../job/results.ts";
 import { decodeJson } from "../job/store.ts";
-import type { HostResult, Job } from "../job/types.ts";
-import { type Provider, ProviderInputError } from "./providers/mod.ts";
+import { type HostResult, type Job, OperationInputError } from "../job/types.ts";
+import type { Provider } from "./providers/mod.ts";
 
 /** Headers on a dead-lettered job. */
 export const DLQ_HEADERS = {
@@ -83,7 +83,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     try {
       input = provider.validate(job.operation.data ?? {});
     } catch (e) {
-      if (!(e instanceof ProviderInputError)) throw e;
+      if (!(e instanceof OperationInputError)) throw e;
       log.info("job rejected: bad input", { ...fields, error: e.message });
       await finish(msg, ctx, job, failed(ctx, e.message));
       return;
@@ -100,7 +100,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const duration = Math.round(performance.now() - t0);
-      if (e instanceof ProviderInputError) {
+      if (e instanceof OperationInputError) {
         await finish(msg, ctx, job, failed(ctx, error, duration));
         return;
       }

@@ -10,7 +10,7 @@ import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createJobClient, type JobClient } from "../../src/job/client.ts";
 import { type Provider, providerRegistry } from "../../src/worker/providers/mod.ts";
-import { ProviderInputError } from "../../src/worker/providers/types.ts";
+import { OperationInputError } from "../../src/job/types.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 
 /** Options of {@link jobConfig}. */
@@ -59,8 +59,8 @@ export const echoProvider: Provider = {
   type: "test.echo",
   kind: "query",
   validate(data) {
-    if (typeof data !== "object" || data === null) throw new ProviderInputError("object expected");
-    if ("bad" in data) throw new ProviderInputError("field bad is not allowed");
+    if (typeof data !== "object" || data === null) throw new OperationInputError("object expected");
+    if ("bad" in data) throw new OperationInputError("field bad is not allowed");
     return data as Record<string, unknown>;
   },
   run(input, ctx) {
@@ -145,7 +145,7 @@ export async function testClient(
   const router = routerFor(config, config.api.server.nats.namespace);
   await ensureResources(nc, config, router, silent);
   const client = createJobClient(nc, config, router, silent, {
-    providers: o.providers ?? testProviders(blockProvider()),
+    operations: o.providers ?? testProviders(blockProvider()),
   });
   const close = () => nc.close();
   return { nc, client, config, close, [Symbol.asyncDispose]: close };

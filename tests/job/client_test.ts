@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { startNatsServer } from "../helpers/nats_server.ts";
 import { eventually, testClient, testProviders, testWorker } from "../helpers/jobs.ts";
-import { OperationError, TargetError } from "../../src/job/types.ts";
-import { ProviderInputError } from "../../src/worker/providers/types.ts";
+import { OperationError, OperationInputError, TargetError } from "../../src/job/types.ts";
 import type { Provider } from "../../src/worker/providers/types.ts";
 
 /** `test.pick` fails (bad input, not redelivered) on the host named in `fail_on`. */
@@ -13,7 +12,7 @@ const pickProvider: Provider = {
   validate: (d) => (d ?? {}) as Record<string, unknown>,
   run(input, ctx) {
     if (input.fail_on === ctx.hostname) {
-      return Promise.reject(new ProviderInputError(`not on ${ctx.hostname}`));
+      return Promise.reject(new OperationInputError(`not on ${ctx.hostname}`));
     }
     return Promise.resolve({ ok: ctx.hostname });
   },
@@ -116,7 +115,7 @@ Deno.test("job client and three workers on a real nats-server", async (t) => {
       );
       await assert.rejects(
         client.submit({ type: "test.echo", data: { bad: 1 } }, "_any", "t"),
-        ProviderInputError,
+        OperationInputError,
       );
       assert.equal(await streamMessages(), before, "nothing was published");
       assert.equal((await client.list({ limit: 1000, offset: 0 })).total, listed);

@@ -269,7 +269,7 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
   try {
     const router = routerFor(config, "a");
     await ensureResources(nc, config, router, silent);
-    const client = createJobClient(nc, config, router, silent, { providers: testProviders() });
+    const client = createJobClient(nc, config, router, silent, { operations: testProviders() });
     assert.deepEqual((await client.workers()).map((w) => w.hostname), ["h1"]);
     for (const target of ["_any", "_all", "h1", "group:web"]) {
       const r = await client.run({ type: "test.echo", data: { n: 1 } }, target, "tester");

@@ -6,18 +6,15 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "@hono/zod-openapi";
-import { OperationError, TargetError } from "../../job/types.ts";
+import { OperationError, OperationInputError, TargetError } from "../../job/types.ts";
 import { RouteError } from "../../nats/subjects.ts";
 import type { Logger } from "../../log.ts";
 import { ApiError, problemResponse } from "../problem.ts";
 import { formatIssues } from "../operations.ts";
 
-/**
- * True for errors the job layer raises about an operation's type or data: OperationError, and
- * the providers' ProviderInputError (matched by name: the API does not import the worker).
- */
+/** True for errors the job layer raises about an operation's type or data. */
 export function isOperationInputError(e: unknown): boolean {
-  return e instanceof OperationError || (e as Error)?.name === "ProviderInputError";
+  return e instanceof OperationError || e instanceof OperationInputError;
 }
 
 /** The app's error handler: known errors keep their status, the rest is a logged 500. */

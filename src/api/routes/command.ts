@@ -1,7 +1,8 @@
 /** `/command/exec` and `/command/shell`: run a command on the target hosts. */
 import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
-import { ExecData, type OperationType, ShellData } from "../operations.ts";
+import { commandExecOp, commandShellOp } from "../../job/operations.ts";
+import { ExecData, ShellData } from "../operations.ts";
 import { securedRoute } from "../route.ts";
 import { collectionBody, runOperation } from "../run_job.ts";
 import { collection, hostFields, TargetQuery } from "../schemas.ts";
@@ -20,14 +21,14 @@ const CommandCollection = collection(CommandResult, "CommandResultCollection");
 const KINDS = [
   {
     path: "/command/exec",
-    type: "command.exec.do",
+    op: commandExecOp,
     operationId: "PostCommandExec",
     summary: "Run a program with arguments, without a shell",
     request: ExecData.openapi("CommandExecRequest"),
   },
   {
     path: "/command/shell",
-    type: "command.shell.do",
+    op: commandShellOp,
     operationId: "PostCommandShell",
     summary: "Run a command line through /bin/sh -c",
     request: ShellData.openapi("CommandShellRequest"),
@@ -38,7 +39,7 @@ const KINDS = [
 export function registerCommandRoutes(app: ApiApp, deps: AppDeps): void {
   for (const k of KINDS) {
     app.openapi(
-      securedRoute("command:execute", {
+      securedRoute(k.op.permission, {
         method: "post",
         path: k.path,
         operationId: k.operationId,
@@ -58,13 +59,7 @@ export function registerCommandRoutes(app: ApiApp, deps: AppDeps): void {
       async (c) => {
         const { target_hostname } = c.req.valid("query");
         const data = c.req.valid("json") as Record<string, unknown>;
-        const result = await runOperation(
-          deps,
-          c,
-          k.type as OperationType,
-          data,
-          target_hostname,
-        );
+        const result = await runOperation(deps, c, k.op.type, data, target_hostname);
         return c.json(collectionBody(result), 202);
       },
     );

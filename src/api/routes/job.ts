@@ -3,7 +3,8 @@ import { z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { JOB_STATUSES, type JobRecord } from "../../job/types.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
-import { checkOperation } from "../operations.ts";
+import { OPERATIONS, operationSpec } from "../../job/operations.ts";
+import { checkOperationData } from "../operations.ts";
 import { ApiError } from "../problem.ts";
 import { securedRoute } from "../route.ts";
 import { callerSubject } from "../run_job.ts";
@@ -180,22 +181,32 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
     }, [422]),
     async (c) => {
       const body = c.req.valid("json");
-      const check = checkOperation(body.operation.type, body.operation.data);
+      const { type } = body.operation;
+      const spec = operationSpec(type);
+      if (!spec) {
+        throw new ApiError(
+          422,
+          `unknown operation type ${JSON.stringify(type)}; expected one of: ${
+            [...OPERATIONS.keys()].join(", ")
+          }`,
+        );
+      }
+      const check = checkOperationData(spec, body.operation.data);
       if (!check.ok) throw new ApiError(422, check.detail);
       const start = performance.now();
       let job;
       try {
         job = await deps.jobs.submit(
-          { type: check.type, data: check.data },
+          { type, data: check.data },
           body.target_hostname,
           callerSubject(c),
         );
       } catch (e) {
-        if (e instanceof TargetError) deps.metrics.observeJob(check.type, "rejected");
+        if (e instanceof TargetError) deps.metrics.observeJob(type, "rejected");
         if (isOperationInputError(e)) throw new ApiError(422, (e as Error).message);
         throw e;
       }
-      deps.metrics.observeJob(check.type, "submitted", (performance.now() - start) / 1000);
+      deps.metrics.observeJob(type, "submitted", (performance.now() - start) / 1000);
       return c.json({
         job_id: job.id,
         status: "submitted",

@@ -1,6 +1,7 @@
 /** `/network/*`: DNS configuration per interface and ping. */
 import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
+import { dnsGetOp, dnsUpdateOp, pingDoOp } from "../../job/operations.ts";
 import { DnsUpdateData, InterfaceName, PingData } from "../operations.ts";
 import { securedRoute } from "../route.ts";
 import { collectionBody, runOperation } from "../run_job.ts";
@@ -41,7 +42,7 @@ const json = <T>(schema: T) => ({ content: { "application/json": { schema } } })
 /** Registers the `/network/*` routes. */
 export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
-    securedRoute("network:read", {
+    securedRoute(dnsGetOp.permission, {
       method: "get",
       path: "/network/dns/{interfaceName}",
       operationId: "GetNetworkDNSByInterface",
@@ -61,7 +62,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
       const result = await runOperation(
         deps,
         c,
-        "network.dns.get",
+        dnsGetOp.type,
         { interface_name: interfaceName },
         target_hostname,
       );
@@ -70,7 +71,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
   );
 
   app.openapi(
-    securedRoute("network:write", {
+    securedRoute(dnsUpdateOp.permission, {
       method: "put",
       path: "/network/dns",
       operationId: "PutNetworkDNS",
@@ -92,7 +93,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
       const result = await runOperation(
         deps,
         c,
-        "network.dns.update",
+        dnsUpdateOp.type,
         c.req.valid("json"),
         target_hostname,
       );
@@ -105,7 +106,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
   );
 
   app.openapi(
-    securedRoute("network:write", {
+    securedRoute(pingDoOp.permission, {
       method: "post",
       path: "/network/ping",
       operationId: "PostNetworkPing",
@@ -127,7 +128,7 @@ export function registerNetworkRoutes(app: ApiApp, deps: AppDeps): void {
       const result = await runOperation(
         deps,
         c,
-        "network.ping.do",
+        pingDoOp.type,
         c.req.valid("json"),
         target_hostname,
       );

@@ -1,7 +1,7 @@
 /** `/system/*`: read-only host facts (hostname, status, uptime, OS, disks, memory, load). */
 import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
-import type { OperationType } from "../operations.ts";
+import { operation, type OperationType } from "../../job/operations.ts";
 import { securedRoute } from "../route.ts";
 import { collectionBody, runOperation } from "../run_job.ts";
 import { collection, hostFields, TargetQuery } from "../schemas.ts";
@@ -86,7 +86,7 @@ export function registerSystemRoutes(app: ApiApp, deps: AppDeps): void {
   for (const name of Object.keys(ITEMS) as SystemName[]) {
     const title = name[0].toUpperCase() + name.slice(1);
     const type = `system.${name}.get` as OperationType;
-    const route = securedRoute("system:read", {
+    const route = securedRoute(operation(type).permission, {
       method: "get",
       path: `/system/${name}`,
       operationId: `GetSystem${title}`,

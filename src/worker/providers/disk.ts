@@ -1,5 +1,6 @@
 /** `system.disk.get`: usage of the mounted local file systems, from `df -P -T -B1 -l`. */
-import { noInputQuery } from "./input.ts";
+import { diskGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 import { runProcess } from "./process.ts";
 
 /** One mounted file system: OSAPI's DiskResponse (name, total, used, free) and more. */
@@ -91,7 +92,7 @@ export async function readDisks(signal?: AbortSignal): Promise<DiskInfo[]> {
 }
 
 /** Reports disk usage per mounted local file system. */
-export const diskGet = noInputQuery<DisksResult>(
-  "system.disk.get",
-  async (ctx) => ({ disks: await readDisks(ctx.signal) }),
+export const diskGet = provide(
+  diskGetOp,
+  async (_input, ctx): Promise<DisksResult> => ({ disks: await readDisks(ctx.signal) }),
 );

@@ -3,9 +3,8 @@
  * `resolvectl` when it is in use, else through /etc/resolv.conf (global, rewritten atomically).
  * Shared by `network.dns.get` and `network.dns.update`.
  */
-import type { StringField } from "./input.ts";
 import { exists, findOnPath, runProcess } from "./process.ts";
-import { ProviderInputError } from "./types.ts";
+import { OperationInputError } from "../../job/types.ts";
 
 /** Servers and search domains, OSAPI's field names. */
 export interface DnsConfig {
@@ -30,15 +29,6 @@ export interface DnsOptions {
   /** Directory listing the network interfaces (default /sys/class/net). */
   sysClassNet?: string;
 }
-
-/** The `interface_name` field of both DNS providers (Linux interface names, no leading `-`). */
-export const interfaceNameField: StringField = {
-  type: "string",
-  description: "Network interface, e.g. eth0.",
-  minLength: 1,
-  maxLength: 15,
-  pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]*$",
-};
 
 // ---- resolv.conf ----
 
@@ -199,9 +189,9 @@ export async function chooseDnsBackend(
   return bin ? resolvectlBackend(bin, signal) : resolvConfBackend(opts.resolvConfPath);
 }
 
-/** Throws {@link ProviderInputError} unless `iface` is a network interface of this host. */
+/** Throws {@link OperationInputError} unless `iface` is a network interface of this host. */
 export async function checkInterface(iface: string, opts: DnsOptions): Promise<void> {
   if (!await exists(`${opts.sysClassNet ?? "/sys/class/net"}/${iface}`)) {
-    throw new ProviderInputError(`no network interface ${iface} on this host`);
+    throw new OperationInputError(`no network interface ${iface} on this host`);
   }
 }

@@ -1,5 +1,6 @@
 /** `system.hostname.get`: the host name of this machine. */
-import { noInputQuery } from "./input.ts";
+import { hostnameGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 
 /** Output of {@link hostnameGet}. */
 export interface HostnameResult {
@@ -7,7 +8,7 @@ export interface HostnameResult {
 }
 
 /** Reads the system host name. */
-export const hostnameGet = noInputQuery<HostnameResult>(
-  "system.hostname.get",
-  () => Promise.resolve({ hostname: Deno.hostname() }),
+export const hostnameGet = provide(
+  hostnameGetOp,
+  (): Promise<HostnameResult> => Promise.resolve({ hostname: Deno.hostname() }),
 );

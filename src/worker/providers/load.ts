@@ -1,5 +1,6 @@
 /** `system.load.get`: the 1, 5 and 15 minute load averages, from /proc/loadavg. */
-import { noInputQuery } from "./input.ts";
+import { loadGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 
 /** Output of {@link loadGet}: OSAPI's LoadAverageResponse. */
 export interface LoadAverage {
@@ -23,4 +24,4 @@ export async function readLoad(path = "/proc/loadavg"): Promise<LoadAverage> {
 }
 
 /** Reports the load averages. */
-export const loadGet = noInputQuery<LoadAverage>("system.load.get", () => readLoad());
+export const loadGet = provide(loadGetOp, () => readLoad());

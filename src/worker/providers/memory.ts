@@ -1,5 +1,6 @@
 /** `system.memory.get`: memory usage in bytes, from /proc/meminfo. */
-import { noInputQuery } from "./input.ts";
+import { memoryGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 
 /** Output of {@link memoryGet}: OSAPI's MemoryResponse (total, free, used) and more. */
 export interface MemoryInfo {
@@ -50,4 +51,4 @@ export async function readMemory(path = "/proc/meminfo"): Promise<MemoryInfo> {
 }
 
 /** Reports memory usage. */
-export const memoryGet = noInputQuery<MemoryInfo>("system.memory.get", () => readMemory());
+export const memoryGet = provide(memoryGetOp, () => readMemory());

@@ -1,5 +1,6 @@
 /** `system.os.get`: distribution and version from os-release, and the kernel release. */
-import { noInputQuery } from "./input.ts";
+import { osGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 
 /** Output of {@link osGet}: OSAPI's OSInfoResponse (distribution, version) and more. */
 export interface OsInfo {
@@ -63,4 +64,4 @@ export async function readOs(
 }
 
 /** Reports the operating system. */
-export const osGet = noInputQuery<OsInfo>("system.os.get", () => readOs());
+export const osGet = provide(osGetOp, () => readOs());

@@ -1,44 +1,7 @@
 /** `network.ping.do`: pings an address with the system `ping` and reports loss and RTTs. */
-import { checkInput, inputSchema, isHostName, isIpAddress } from "./input.ts";
+import { pingDoOp } from "../../job/operations.ts";
 import { findOnPath, runProcess } from "./process.ts";
-import { type Provider, ProviderInputError } from "./types.ts";
-
-const TYPE = "network.ping.do";
-
-/** Input of {@link pingDo}. */
-export const pingInput = inputSchema(
-  "Pings an IP address or host name from the host.",
-  {
-    address: {
-      type: "string",
-      description: "IPv4 or IPv6 address, or DNS host name, to ping.",
-      minLength: 1,
-      maxLength: 253,
-    },
-    count: {
-      type: "integer",
-      description: "Echo requests to send.",
-      minimum: 1,
-      maximum: 10,
-      default: 4,
-    },
-    timeout: {
-      type: "integer",
-      description: "Seconds the whole ping may take.",
-      minimum: 1,
-      maximum: 60,
-      default: 10,
-    },
-  },
-  ["address"],
-);
-
-/** Checked input of {@link pingDo}. */
-export interface PingInput {
-  address: string;
-  count: number;
-  timeout: number;
-}
+import { provide } from "./types.ts";
 
 /** Output of {@link pingDo}: OSAPI's PingResponse fields (RTTs in Go duration syntax). */
 export interface PingResult {
@@ -90,47 +53,33 @@ export function parsePingOutput(
 }
 
 /** Pings `address` `count` times within `timeout` seconds. */
-export const pingDo: Provider<PingInput, PingResult> = {
-  type: TYPE,
-  kind: "query",
-  validate(data) {
-    const v = checkInput(TYPE, pingInput, data);
-    const address = v.address as string;
-    if (!isIpAddress(address) && !isHostName(address)) {
-      throw new ProviderInputError(
-        `${TYPE}: address ${JSON.stringify(address)} is not an IP address or host name`,
-      );
-    }
-    return { address, count: v.count as number, timeout: v.timeout as number };
-  },
-  async run(input, ctx) {
-    const bin = await findOnPath("ping");
-    if (bin === undefined) {
-      throw new Error("ping is not installed on this host (package iputils-ping)");
-    }
-    const r = await runProcess({
-      argv: [
-        bin,
-        "-n",
-        "-c",
-        String(input.count),
-        "-i",
-        "0.2",
-        "-w",
-        String(input.timeout),
-        "--",
-        input.address,
-      ],
-      env: { LC_ALL: "C" },
-      // ping stops itself at the deadline; this only guards against a hung ping.
-      timeoutMs: (input.timeout + 5) * 1000,
-      signal: ctx.signal,
-    });
-    const stats = parsePingOutput(r.stdout);
-    if (stats === undefined) {
-      const why = r.stderr.trim() || r.stdout.trim() || `exit ${r.exit_code}`;
-      throw new Error(`ping ${input.address} failed: ${why}`);
-    }
-    return { address: input.address, ...stats };
-  },
-};
+export const pingDo = provide(pingDoOp, async (input, ctx): Promise<PingResult> => {
+  const bin = await findOnPath("ping");
+  if (bin === undefined) {
+    throw new Error("ping is not installed on this host (package iputils-ping)");
+  }
+  const r = await runProcess({
+    argv: [
+      bin,
+      "-n",
+      "-c",
+      String(input.count),
+      "-i",
+      "0.2",
+      "-w",
+      String(input.timeout),
+      "--",
+      input.address,
+    ],
+    env: { LC_ALL: "C" },
+    // ping stops itself at the deadline; this only guards against a hung ping.
+    timeoutMs: (input.timeout + 5) * 1000,
+    signal: ctx.signal,
+  });
+  const stats = parsePingOutput(r.stdout);
+  if (stats === undefined) {
+    const why = r.stderr.trim() || r.stdout.trim() || `exit ${r.exit_code}`;
+    throw new Error(`ping ${input.address} failed: ${why}`);
+  }
+  return { address: input.address, ...stats };
+});

@@ -2,7 +2,7 @@
  * Runs a child process for a provider: no shell, capped output, a timeout and an abort signal
  * that kill the whole process group, and the OSAPI result fields.
  */
-import { ProviderInputError } from "./types.ts";
+import { OperationInputError } from "../../job/types.ts";
 
 /** Default cap on each of stdout and stderr: 1 MiB. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -114,10 +114,10 @@ async function checkCwd(cwd: string): Promise<void> {
   try {
     info = await Deno.stat(cwd);
   } catch {
-    throw new ProviderInputError(`working directory ${cwd} does not exist`);
+    throw new OperationInputError(`working directory ${cwd} does not exist`);
   }
   if (!info.isDirectory) {
-    throw new ProviderInputError(`working directory ${cwd} is not a directory`);
+    throw new OperationInputError(`working directory ${cwd} is not a directory`);
   }
 }
 
@@ -125,11 +125,11 @@ async function checkCwd(cwd: string): Promise<void> {
  * Runs `argv` and collects its output. The child gets its own process group (session), so a
  * timeout or an abort kills everything it started: SIGTERM, then SIGKILL after
  * {@link KILL_GRACE_MS}. The result comes once the process exited and its pipes closed.
- * A missing program or working directory is a {@link ProviderInputError}.
+ * A missing program or working directory is a {@link OperationInputError}.
  */
 export async function runProcess(opts: RunOptions): Promise<RunResult> {
   const { argv, signal } = opts;
-  if (argv.length === 0 || argv[0] === "") throw new ProviderInputError("empty command");
+  if (argv.length === 0 || argv[0] === "") throw new OperationInputError("empty command");
   signal?.throwIfAborted();
   if (opts.cwd !== undefined) await checkCwd(opts.cwd);
   const max = opts.maxOutputBytes ?? MAX_OUTPUT_BYTES;
@@ -148,10 +148,10 @@ export async function runProcess(opts: RunOptions): Promise<RunResult> {
     }).spawn();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new ProviderInputError(`command not found: ${argv[0]}`);
+      throw new OperationInputError(`command not found: ${argv[0]}`);
     }
     if (e instanceof Deno.errors.PermissionDenied) {
-      throw new ProviderInputError(`permission denied: ${argv[0]}`);
+      throw new OperationInputError(`permission denied: ${argv[0]}`);
     }
     throw e;
   }

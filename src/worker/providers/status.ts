@@ -1,5 +1,6 @@
 /** `system.status.get`: host name, uptime, load, memory, disks and OS in one result. */
-import { noInputQuery } from "./input.ts";
+import { statusGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 import { type DiskInfo, readDisks } from "./disk.ts";
 import { type LoadAverage, readLoad } from "./load.ts";
 import { type MemoryInfo, readMemory } from "./memory.ts";
@@ -48,7 +49,4 @@ export async function readStatus(signal?: AbortSignal): Promise<SystemStatus> {
 }
 
 /** Reports the whole status of the host. */
-export const statusGet = noInputQuery<SystemStatus>(
-  "system.status.get",
-  (ctx) => readStatus(ctx.signal),
-);
+export const statusGet = provide(statusGetOp, (_input, ctx) => readStatus(ctx.signal));

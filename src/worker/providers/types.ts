@@ -1,13 +1,6 @@
-/** The contract every host provider fulfils. */
+/** The contract every host provider fulfils, and how a provider is built from its table row. */
 import type { Logger } from "../../log.ts";
-
-/** Bad provider input; the API maps it to 400/422 and the worker to a failed result. */
-export class ProviderInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProviderInputError";
-  }
-}
+import type { OperationBase, OperationSpec } from "../../job/operations.ts";
 
 /** What a provider gets besides its input. */
 export interface ProviderContext {
@@ -18,13 +11,21 @@ export interface ProviderContext {
   log: Logger;
 }
 
-/** One host operation. Query providers only read; modify providers report `changed`. */
-export interface Provider<In = Record<string, unknown>, Out = unknown> {
-  /** Operation type, e.g. `system.hostname.get`. */
-  readonly type: string;
-  readonly kind: "query" | "modify";
-  /** Checks and normalises the input; throws {@link ProviderInputError}. */
-  validate(data: unknown): In;
+/**
+ * One host operation: its type, kind and input check (from the operation table, see
+ * {@link provide}) and how it runs. Query providers only read; modify providers report
+ * `changed`. Input the host refuses (no such interface, command not found) is an
+ * `OperationInputError` from `src/job/types.ts`.
+ */
+export interface Provider<In = Record<string, unknown>, Out = unknown> extends OperationBase<In> {
   /** Runs the operation on this host. */
   run(input: In, ctx: ProviderContext): Promise<Out>;
+}
+
+/** The provider of table row `spec`: its type, kind and input check, and `run`. */
+export function provide<In, Out>(
+  spec: OperationSpec<In>,
+  run: (input: In, ctx: ProviderContext) => Promise<Out>,
+): Provider<In, Out> {
+  return { type: spec.type, kind: spec.kind, validate: spec.validate, run };
 }

@@ -1,5 +1,6 @@
 /** `system.uptime.get`: time since boot, from /proc/uptime. */
-import { noInputQuery } from "./input.ts";
+import { uptimeGetOp } from "../../job/operations.ts";
+import { provide } from "./types.ts";
 
 /** Output of {@link uptimeGet}. */
 export interface UptimeInfo {
@@ -37,4 +38,4 @@ export async function readUptime(path = "/proc/uptime"): Promise<UptimeInfo> {
 }
 
 /** Reports the time since boot. */
-export const uptimeGet = noInputQuery<UptimeInfo>("system.uptime.get", () => readUptime());
+export const uptimeGet = provide(uptimeGetOp, () => readUptime());

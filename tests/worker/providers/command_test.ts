@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { commandExec } from "../../../src/worker/providers/command_exec.ts";
 import { commandShell } from "../../../src/worker/providers/command_shell.ts";
-import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { OperationInputError } from "../../../src/job/types.ts";
 import { testContext } from "./ctx.ts";
 
 Deno.test("command.exec.do: echo hi", async () => {
@@ -54,7 +54,7 @@ Deno.test("command.exec.do: the job's abort signal stops the command", async () 
 Deno.test("command.exec.do: a missing program is an input error", async () => {
   await assert.rejects(
     commandExec.run(commandExec.validate({ argv: ["no-such-program-osapi"] }), testContext()),
-    ProviderInputError,
+    OperationInputError,
   );
 });
 
@@ -89,12 +89,12 @@ Deno.test("command.shell.do: timeout", async () => {
 function bad(validate: (d: unknown) => unknown, data: unknown, message: RegExp) {
   assert.throws(
     () => validate(data),
-    (e: unknown) => e instanceof ProviderInputError && message.test(e.message),
+    (e: unknown) => e instanceof OperationInputError && message.test(e.message),
     `expected ${message} for ${JSON.stringify(data)?.slice(0, 80)}`,
   );
 }
 
-Deno.test("command.exec.do: every bad input is a ProviderInputError", () => {
+Deno.test("command.exec.do: every bad input is an OperationInputError", () => {
   const v = (d: unknown) => commandExec.validate(d);
   bad(v, undefined, /missing required field "argv" \(or "command"\)/);
   bad(v, "ls", /input must be an object/);
@@ -115,7 +115,7 @@ Deno.test("command.exec.do: every bad input is a ProviderInputError", () => {
   bad(v, { argv: ["ls"], shell: true }, /unknown field "shell"/);
 });
 
-Deno.test("command.shell.do: every bad input is a ProviderInputError", () => {
+Deno.test("command.shell.do: every bad input is an OperationInputError", () => {
   const v = (d: unknown) => commandShell.validate(d);
   bad(v, {}, /missing required field "command"/);
   bad(v, { command: "" }, /command must not be empty/);

@@ -6,7 +6,7 @@ import {
   parseResolvectlLine,
   renderResolvConf,
 } from "../../../src/worker/providers/dns_config.ts";
-import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { OperationInputError } from "../../../src/job/types.ts";
 import { testContext } from "./ctx.ts";
 
 const ORIGINAL = [
@@ -181,11 +181,11 @@ Deno.test("network.dns: an interface this host does not have is an input error",
   await assert.rejects(
     get.run(get.validate({ interface_name: "nosuchif0" }), testContext()),
     (e: unknown) =>
-      e instanceof ProviderInputError && /no network interface nosuchif0/.test(e.message),
+      e instanceof OperationInputError && /no network interface nosuchif0/.test(e.message),
   );
 });
 
-Deno.test("network.dns get/update: every bad input is a ProviderInputError", () => {
+Deno.test("network.dns get/update: every bad input is an OperationInputError", () => {
   const get = createDnsGet({ resolvectl: null });
   const update = createDnsUpdate({ resolvectl: null });
   const cases: [(d: unknown) => unknown, unknown, RegExp][] = [
@@ -214,7 +214,7 @@ Deno.test("network.dns get/update: every bad input is a ProviderInputError", () 
   for (const [validate, data, message] of cases) {
     assert.throws(
       () => validate(data),
-      (e: unknown) => e instanceof ProviderInputError && message.test(e.message),
+      (e: unknown) => e instanceof OperationInputError && message.test(e.message),
       `expected ${message} for ${JSON.stringify(data)}`,
     );
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { goDuration, parsePingOutput, pingDo } from "../../../src/worker/providers/ping.ts";
-import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { OperationInputError } from "../../../src/job/types.ts";
 import { testContext } from "./ctx.ts";
 
 Deno.test("network.ping.do pings 127.0.0.1 with the system ping", async () => {
@@ -65,7 +65,7 @@ Deno.test("goDuration writes durations like Go", () => {
   assert.equal(goDuration(3_600_000), "1h0m0s");
 });
 
-Deno.test("network.ping.do: every bad input is a ProviderInputError", () => {
+Deno.test("network.ping.do: every bad input is an OperationInputError", () => {
   const cases: [unknown, RegExp][] = [
     [{}, /missing required field "address"/],
     [{ address: "-f" }, /address "-f" is not an IP address or host name/],
@@ -84,7 +84,7 @@ Deno.test("network.ping.do: every bad input is a ProviderInputError", () => {
   for (const [data, message] of cases) {
     assert.throws(
       () => pingDo.validate(data),
-      (e: unknown) => e instanceof ProviderInputError && message.test(e.message),
+      (e: unknown) => e instanceof OperationInputError && message.test(e.message),
       `expected ${message} for ${JSON.stringify(data)}`,
     );
   }

@@ -5,7 +5,7 @@ import {
   MAX_OUTPUT_BYTES,
   runProcess,
 } from "../../../src/worker/providers/process.ts";
-import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { OperationInputError } from "../../../src/job/types.ts";
 import { processGone } from "./ctx.ts";
 
 Deno.test("runProcess: stdout, stderr, exit code and duration of a real process", async () => {
@@ -108,20 +108,21 @@ Deno.test("runProcess: missing program, missing cwd and empty argv are input err
   await assert.rejects(
     runProcess({ argv: ["no-such-program-osapi"], timeoutMs: 1000 }),
     (e: unknown) =>
-      e instanceof ProviderInputError && /command not found: no-such-program-osapi/.test(e.message),
+      e instanceof OperationInputError &&
+      /command not found: no-such-program-osapi/.test(e.message),
   );
   await assert.rejects(
     runProcess({ argv: ["true"], cwd: "/no/such/dir", timeoutMs: 1000 }),
     (e: unknown) =>
-      e instanceof ProviderInputError && /\/no\/such\/dir does not exist/.test(e.message),
+      e instanceof OperationInputError && /\/no\/such\/dir does not exist/.test(e.message),
   );
   await assert.rejects(
     runProcess({ argv: ["true"], cwd: "/etc/hostname", timeoutMs: 1000 }),
-    (e: unknown) => e instanceof ProviderInputError && /is not a directory/.test(e.message),
+    (e: unknown) => e instanceof OperationInputError && /is not a directory/.test(e.message),
   );
   await assert.rejects(
     runProcess({ argv: [], timeoutMs: 1000 }),
-    (e: unknown) => e instanceof ProviderInputError && /empty command/.test(e.message),
+    (e: unknown) => e instanceof OperationInputError && /empty command/.test(e.message),
   );
 });
 

@@ -6,7 +6,8 @@ import { memoryGet, parseMeminfo } from "../../../src/worker/providers/memory.ts
 import { osGet, parseOsRelease } from "../../../src/worker/providers/os.ts";
 import { diskGet, parseDf } from "../../../src/worker/providers/disk.ts";
 import { statusGet } from "../../../src/worker/providers/status.ts";
-import { type Provider, ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { OperationInputError } from "../../../src/job/types.ts";
+import type { Provider } from "../../../src/worker/providers/mod.ts";
 import { testContext } from "./ctx.ts";
 
 const noInputProviders = [hostnameGet, uptimeGet, loadGet, memoryGet, osGet, diskGet, statusGet];
@@ -124,14 +125,14 @@ Deno.test("system.status.get composes hostname, uptime, load, memory, disks and 
   assert.equal(s.os_info!.distribution, (await run(osGet)).distribution);
 });
 
-Deno.test("system providers take no input: anything else is a ProviderInputError", () => {
+Deno.test("system providers take no input: anything else is an OperationInputError", () => {
   for (const p of noInputProviders) {
     assert.equal(p.kind, "query");
     assert.deepEqual(p.validate(undefined), {});
     for (const bad of [{ x: 1 }, "x", 3, [1]]) {
       assert.throws(
         () => p.validate(bad),
-        (e: unknown) => e instanceof ProviderInputError && e.message.includes(p.type),
+        (e: unknown) => e instanceof OperationInputError && e.message.includes(p.type),
         `${p.type} accepted ${JSON.stringify(bad)}`,
       );
     }

@@ -1,10 +1,11 @@
 /**
- * Provider input descriptions and their checker. Each provider declares its input once as a
- * small JSON Schema (a subset: objects of strings, integers, booleans, string arrays and string
- * maps); the same object validates the input in the worker and describes it to the API.
+ * Operation input descriptions and their checker. Each operation declares its input once, in
+ * the operation table, as a small JSON Schema (a subset: objects of strings, integers, booleans,
+ * string arrays and string maps); the same object validates the input in the job client and the
+ * worker and is what the API's request schemas are derived from.
  */
 import { isIP } from "node:net";
-import { type Provider, type ProviderContext, ProviderInputError } from "./types.ts";
+import { OperationInputError } from "./types.ts";
 
 /** A string field. */
 export interface StringField {
@@ -14,6 +15,8 @@ export interface StringField {
   maxLength: number;
   /** Regular expression (anchored by the author) the value must match. */
   pattern?: string;
+  /** What `pattern` means, for error messages ("an absolute path"). */
+  hint?: string;
   default?: string;
 }
 
@@ -95,87 +98,62 @@ function checkString(
   name: string,
   f: Omit<StringField, "description">,
   value: unknown,
+  field: string,
 ): string {
-  if (typeof value !== "string") {
-    throw new ProviderInputError(`${op}: ${name} must be a string (got ${describe(value)})`);
-  }
+  const bad = (message: string) => new OperationInputError(`${op}: ${message}`, field);
+  if (typeof value !== "string") throw bad(`${name} must be a string (got ${describe(value)})`);
   const min = f.minLength ?? 0;
   if (value.length < min) {
-    throw new ProviderInputError(
-      min === 1 ? `${op}: ${name} must not be empty` : `${op}: ${name} is shorter than ${min}`,
-    );
+    throw bad(min === 1 ? `${name} must not be empty` : `${name} is shorter than ${min}`);
   }
   if (value.length > f.maxLength) {
-    throw new ProviderInputError(
-      `${op}: ${name} is too long (${value.length} characters, at most ${f.maxLength})`,
-    );
+    throw bad(`${name} is too long (${value.length} characters, at most ${f.maxLength})`);
   }
-  if (value.includes("\0")) {
-    throw new ProviderInputError(`${op}: ${name} must not contain NUL characters`);
-  }
+  if (value.includes("\0")) throw bad(`${name} must not contain NUL characters`);
   if (f.pattern !== undefined && !new RegExp(f.pattern).test(value)) {
-    throw new ProviderInputError(
-      `${op}: ${name} ${describe(value)} does not match ${f.pattern}`,
-    );
+    const hint = f.hint ? ` (${f.hint})` : "";
+    throw bad(`${name} ${describe(value)} does not match ${f.pattern}${hint}`);
   }
   return value;
 }
 
 function checkField(op: string, name: string, f: InputField, value: unknown): unknown {
+  const bad = (message: string) => new OperationInputError(`${op}: ${name} ${message}`, name);
   switch (f.type) {
     case "string":
-      return checkString(op, name, f, value);
+      return checkString(op, name, f, value, name);
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) {
-        throw new ProviderInputError(
-          `${op}: ${name} must be an integer (got ${describe(value)})`,
-        );
+        throw bad(`must be an integer (got ${describe(value)})`);
       }
       if (value < f.minimum || value > f.maximum) {
-        throw new ProviderInputError(
-          `${op}: ${name} must be between ${f.minimum} and ${f.maximum} (got ${value})`,
-        );
+        throw bad(`must be between ${f.minimum} and ${f.maximum} (got ${value})`);
       }
       return value;
     case "boolean":
-      if (typeof value !== "boolean") {
-        throw new ProviderInputError(`${op}: ${name} must be a boolean (got ${describe(value)})`);
-      }
+      if (typeof value !== "boolean") throw bad(`must be a boolean (got ${describe(value)})`);
       return value;
     case "array": {
-      if (!Array.isArray(value)) {
-        throw new ProviderInputError(
-          `${op}: ${name} must be an array of strings (got ${describe(value)})`,
-        );
-      }
-      if (value.length < (f.minItems ?? 0)) {
-        throw new ProviderInputError(
-          `${op}: ${name} must have at least ${f.minItems} item(s)`,
-        );
-      }
+      if (!Array.isArray(value)) throw bad(`must be an array of strings (got ${describe(value)})`);
+      if (value.length < (f.minItems ?? 0)) throw bad(`must have at least ${f.minItems} item(s)`);
       if (value.length > f.maxItems) {
-        throw new ProviderInputError(
-          `${op}: ${name} has too many items (${value.length}, at most ${f.maxItems})`,
-        );
+        throw bad(`has too many items (${value.length}, at most ${f.maxItems})`);
       }
-      return value.map((v, i) => checkString(op, `${name}[${i}]`, f.items, v));
+      return value.map((v, i) => checkString(op, `${name}[${i}]`, f.items, v, name));
     }
     case "object": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new ProviderInputError(
-          `${op}: ${name} must be an object of strings (got ${describe(value)})`,
-        );
+        throw bad(`must be an object of strings (got ${describe(value)})`);
       }
       const entries = Object.entries(value);
       if (entries.length > f.maxProperties) {
-        throw new ProviderInputError(
-          `${op}: ${name} has too many entries (${entries.length}, at most ${f.maxProperties})`,
-        );
+        throw bad(`has too many entries (${entries.length}, at most ${f.maxProperties})`);
       }
+      const key = { type: "string" as const, ...f.propertyNames, minLength: 1 };
       const out: Record<string, string> = {};
       for (const [k, v] of entries) {
-        checkString(op, `${name} key`, { type: "string", ...f.propertyNames, minLength: 1 }, k);
-        out[k] = checkString(op, `${name}.${k}`, f.additionalProperties, v);
+        checkString(op, `${name} key`, key, k, name);
+        out[k] = checkString(op, `${name}.${k}`, f.additionalProperties, v, name);
       }
       return out;
     }
@@ -185,7 +163,7 @@ function checkField(op: string, name: string, f: InputField, value: unknown): un
 /**
  * Checks `data` against `schema` for operation `op`: an object (or null/undefined for "no
  * fields"), no unknown keys, required keys present, each value of the declared type and range.
- * Defaults are filled in. Throws {@link ProviderInputError} naming the operation and the field.
+ * Defaults are filled in. Throws {@link OperationInputError} naming the operation and the field.
  */
 export function checkInput(
   op: string,
@@ -194,22 +172,23 @@ export function checkInput(
 ): Record<string, unknown> {
   if (data === undefined || data === null) data = {};
   if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ProviderInputError(`${op}: input must be an object (got ${describe(data)})`);
+    throw new OperationInputError(`${op}: input must be an object (got ${describe(data)})`);
   }
   const input = data as Record<string, unknown>;
   const known = Object.keys(schema.properties);
   for (const key of Object.keys(input)) {
     if (!(key in schema.properties)) {
-      throw new ProviderInputError(
+      throw new OperationInputError(
         known.length === 0
           ? `${op} takes no input (got field "${key}")`
           : `${op}: unknown field "${key}" (allowed: ${known.join(", ")})`,
+        key,
       );
     }
   }
   for (const key of schema.required) {
     if (input[key] === undefined) {
-      throw new ProviderInputError(`${op}: missing required field "${key}"`);
+      throw new OperationInputError(`${op}: missing required field "${key}"`, key);
     }
   }
   const out: Record<string, unknown> = {};
@@ -242,20 +221,4 @@ export function isHostName(value: string): boolean {
   // A numeric last label would be a malformed IPv4 address, not a name.
   if (/^\d+$/.test(labels[labels.length - 1])) return false;
   return labels.every((label) => HOST_LABEL.test(label));
-}
-
-/** A query provider that takes no input (hostname, uptime, load, ...). */
-export function noInputQuery<Out>(
-  type: string,
-  run: (ctx: ProviderContext) => Promise<Out>,
-): Provider<Record<string, never>, Out> {
-  return {
-    type,
-    kind: "query",
-    validate(data) {
-      checkInput(type, noInput, data);
-      return {};
-    },
-    run: (_input, ctx) => run(ctx),
-  };
 }

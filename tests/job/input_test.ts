@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  checkInput,
-  inputSchema,
-  isHostName,
-  isIpAddress,
-  noInput,
-} from "../../../src/worker/providers/input.ts";
-import { ProviderInputError } from "../../../src/worker/providers/mod.ts";
+import { checkInput, inputSchema, isHostName, isIpAddress, noInput } from "../../src/job/input.ts";
+import { OperationInputError } from "../../src/job/types.ts";
 
 const schema = inputSchema("test", {
   name: { type: "string", description: "", minLength: 1, maxLength: 5, pattern: "^[a-z]+$" },
@@ -31,7 +25,7 @@ const schema = inputSchema("test", {
 function rejects(data: unknown, message: RegExp) {
   assert.throws(
     () => checkInput("t.op", schema, data),
-    (e: unknown) => e instanceof ProviderInputError && message.test(e.message),
+    (e: unknown) => e instanceof OperationInputError && message.test(e.message),
     `expected ${message} for ${JSON.stringify(data)}`,
   );
 }
@@ -77,7 +71,7 @@ Deno.test("noInput accepts nothing, null or {} and refuses any field", () => {
   assert.throws(
     () => checkInput("system.x", noInput, { a: 1 }),
     (e: unknown) =>
-      e instanceof ProviderInputError &&
+      e instanceof OperationInputError &&
       /system\.x takes no input \(got field "a"\)/.test(e.message),
   );
 });

@@ -1,0 +1,105 @@
+/**
+ * The operation table is the one source of truth: every shipped provider agrees with it on type,
+ * kind and input check; its permissions are API permissions; its inputs are closed JSON
+ * Schemas; and neither the job layer nor the API pulls in the worker.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { PERMISSIONS } from "../../src/auth/rbac.ts";
+import { OPERATIONS, operationSpec } from "../../src/job/operations.ts";
+import { OperationInputError } from "../../src/job/types.ts";
+import { providerRegistry } from "../../src/worker/providers/mod.ts";
+
+const EXPECTED: Record<string, { kind: string; permission: string }> = {
+  "system.hostname.get": { kind: "query", permission: "system:read" },
+  "system.status.get": { kind: "query", permission: "system:read" },
+  "system.uptime.get": { kind: "query", permission: "system:read" },
+  "system.os.get": { kind: "query", permission: "system:read" },
+  "system.disk.get": { kind: "query", permission: "system:read" },
+  "system.memory.get": { kind: "query", permission: "system:read" },
+  "system.load.get": { kind: "query", permission: "system:read" },
+  "network.dns.get": { kind: "query", permission: "network:read" },
+  "network.dns.update": { kind: "modify", permission: "network:write" },
+  // sends packets on the caller's behalf: network:write, as OSAPI's /network/ping
+  "network.ping.do": { kind: "query", permission: "network:write" },
+  "command.exec.do": { kind: "modify", permission: "command:execute" },
+  "command.shell.do": { kind: "modify", permission: "command:execute" },
+};
+
+Deno.test("the table names every operation with its kind and permission", () => {
+  const rows = Object.fromEntries(
+    [...OPERATIONS.values()].map((o) => [o.type, { kind: o.kind, permission: o.permission }]),
+  );
+  assert.deepEqual(rows, EXPECTED);
+  for (const o of OPERATIONS.values()) {
+    assert.ok((PERMISSIONS as readonly string[]).includes(o.permission), o.type);
+  }
+  assert.equal(operationSpec("system.reboot.do"), undefined);
+  assert.equal(operationSpec("toString"), undefined);
+});
+
+Deno.test("the table and providerRegistry() agree on every type, kind and input check", () => {
+  const providers = providerRegistry();
+  assert.deepEqual([...providers.keys()].sort(), [...OPERATIONS.keys()].sort());
+  for (const [type, spec] of OPERATIONS) {
+    const p = providers.get(type)!;
+    assert.equal(p.type, spec.type, type);
+    assert.equal(p.kind, spec.kind, `${type}: kind`);
+    assert.equal(p.validate, spec.validate, `${type}: the provider validates with the table`);
+  }
+});
+
+Deno.test("every input is a closed JSON Schema whose required fields exist", () => {
+  for (const [type, { input }] of OPERATIONS) {
+    assert.equal(input.type, "object", type);
+    assert.equal(input.additionalProperties, false, type);
+    for (const r of input.required) assert.ok(r in input.properties, `${type}: ${r}`);
+    assert.deepEqual(JSON.parse(JSON.stringify(input)), input, `${type}: plain JSON`);
+  }
+  assert.deepEqual(operationSpec("network.ping.do")!.input.required, ["address"]);
+  assert.equal(operationSpec("command.shell.do")!.input.properties.timeout.type, "integer");
+});
+
+Deno.test("the table's check names the field at fault", () => {
+  const bad: [string, unknown, string | undefined, RegExp][] = [
+    ["network.dns.update", { interface_name: "lo", servers: ["8.8.8"] }, "servers", /not an IP/],
+    ["network.dns.update", { interface_name: "lo" }, undefined, /servers, search_domains/],
+    ["network.ping.do", { address: "-f" }, "address", /not an IP address or host name/],
+    ["command.exec.do", { argv: ["ls"], timeout: 0 }, "timeout", /between 1 and 300/],
+    ["command.exec.do", { argv: ["ls"], env: { A: "\0" } }, "env", /NUL/],
+    ["command.shell.do", { command: "ls", extra: 1 }, "extra", /unknown field "extra"/],
+    ["command.shell.do", {}, "command", /missing required field "command"/],
+  ];
+  for (const [type, data, field, message] of bad) {
+    assert.throws(
+      () => operationSpec(type)!.validate(data),
+      (e: unknown) =>
+        e instanceof OperationInputError && e.field === field && message.test(e.message),
+      `${type} ${JSON.stringify(data)}`,
+    );
+  }
+});
+
+/** The local modules `entry` loads, per `deno info`. */
+async function localModules(entry: string): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success, `deno info ${entry}`);
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+  return (graph.modules as { specifier: string }[])
+    .map((m) => m.specifier)
+    .filter((s) => s.startsWith("file://"));
+}
+
+Deno.test("neither the job layer nor the API imports the worker", async () => {
+  for (const entry of ["src/job/client.ts", "src/api/service.ts"]) {
+    const modules = await localModules(entry);
+    assert.ok(modules.some((m) => m.endsWith("/src/job/operations.ts")), entry);
+    const worker = modules.filter((m) => m.includes("/src/worker/"));
+    assert.deepEqual(worker, [], `${entry} pulls in the worker`);
+  }
+});
