@@ -34,10 +34,18 @@ export interface AuditPage {
 
 const decoder = new TextDecoder();
 
+/** How long entries are gathered before they are written together (one socket write). */
+export const AUDIT_BATCH_MS = 5;
+/** Entries gathered at most before they are written at once. */
+export const AUDIT_BATCH_MAX = 256;
+
 /** Reads and writes the audit bucket of one namespace. */
 export class AuditLog {
   #kv?: Promise<KV>;
   readonly #pending = new Set<Promise<void>>();
+  /** Entries waiting for the next batch write. */
+  #batch: AuditEntry[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -53,22 +61,46 @@ export class AuditLog {
     return this.#kv;
   }
 
-  /** Stores an entry (id assigned here) in the background; {@link flush} waits for it. */
+  /**
+   * Stores an entry (id assigned here) in the background: entries are gathered for up to
+   * {@link AUDIT_BATCH_MS} and written together; {@link flush} writes and waits for them.
+   */
   record(entry: Omit<AuditEntry, "id">): string {
     const id = uuidv7();
-    const full: AuditEntry = { id, ...entry };
-    const p = this.#bucket()
-      .then((kv) => kv.put(id, JSON.stringify(full)))
-      .then(() => {}, (e) => {
-        this.log.error("audit write failed", { id, error: (e as Error).message });
-      })
-      .finally(() => this.#pending.delete(p));
-    this.#pending.add(p);
+    this.#batch.push({ id, ...entry });
+    if (this.#batch.length >= AUDIT_BATCH_MAX) this.#writeBatch();
+    else this.#timer ??= setTimeout(() => this.#writeBatch(), AUDIT_BATCH_MS);
     return id;
   }
 
-  /** Waits for every background write. */
+  /** Issues the gathered entries' writes together (in one tick once the bucket is open). */
+  #writeBatch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    const p = this.#bucket()
+      .then((kv) =>
+        Promise.all(batch.map((e) =>
+          kv.put(e.id, JSON.stringify(e)).then(() => {}, (err) => {
+            this.log.error("audit write failed", { id: e.id, error: (err as Error).message });
+          })
+        ))
+      )
+      .then(() => {}, (err) => {
+        this.log.error("audit write failed", {
+          entries: batch.length,
+          error: (err as Error).message,
+        });
+      })
+      .finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
+  }
+
+  /** Writes the gathered entries now and waits for every background write. */
   async flush(): Promise<void> {
+    this.#writeBatch();
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 

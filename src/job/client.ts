@@ -4,7 +4,12 @@
  * collects the results on the fast path.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import {
+  jetstream,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
@@ -17,6 +22,7 @@ import {
   type JobStatus,
   type Operation,
   OperationError,
+  TargetError,
   type WorkerInfo,
 } from "./types.ts";
 import { uuidv7 } from "./ids.ts";
@@ -24,7 +30,7 @@ import { JobRecords, type StoredJob } from "./records.ts";
 import { WorkerRegistry } from "./registry.ts";
 import { ResultWaiter } from "./results.ts";
 import { statusOfResults } from "./status.ts";
-import { resolveTarget } from "./targets.ts";
+import { type ResolvedTarget, resolveTarget } from "./targets.ts";
 import { encodeJson } from "./store.ts";
 
 /** Options of {@link createJobClient}. */
@@ -52,10 +58,16 @@ export function createJobClient(
   return new JetStreamJobClient(nc, config, router, log, opts.operations ?? OPERATIONS);
 }
 
+/** Longest time a live-worker list is reused for `_any` targets (capped by ttl/3, a beat). */
+export const LIVE_CACHE_MS = 1000;
+
 class JetStreamJobClient implements JobClient {
   readonly #js: JetStreamClient;
+  #jsm: Promise<JetStreamManager> | undefined;
   readonly #records: JobRecords;
   readonly #registry: WorkerRegistry;
+  readonly #liveCacheMs: number;
+  #live: { at: number; workers: Promise<WorkerInfo[]> } | undefined;
 
   constructor(
     readonly nc: NatsConnection,
@@ -67,6 +79,39 @@ class JetStreamJobClient implements JobClient {
     this.#js = jetstream(nc);
     this.#records = new JobRecords(nc, router);
     this.#registry = new WorkerRegistry(nc, router, config.nats.registry.ttl);
+    this.#liveCacheMs = Math.min(LIVE_CACHE_MS, Math.floor(config.nats.registry.ttl / 3));
+  }
+
+  /**
+   * The live workers, read at most once per {@link LIVE_CACHE_MS} (shared by concurrent
+   * callers) when `cached`; always read afresh otherwise.
+   */
+  #liveWorkers(cached: boolean): Promise<WorkerInfo[]> {
+    const now = Date.now();
+    if (cached && this.#live && now - this.#live.at < this.#liveCacheMs) return this.#live.workers;
+    const workers = this.#registry.live(now);
+    this.#live = { at: now, workers };
+    workers.catch(() => {
+      if (this.#live?.workers === workers) this.#live = undefined;
+    });
+    return workers;
+  }
+
+  /**
+   * Resolves a target against the live workers. `_any` may use a list up to a heartbeat old
+   * (it needs only some live worker; a stale one is like a worker dying after the check); a
+   * refusal is always re-checked afresh. Host, label and `_all` targets read the registry:
+   * they decide who must answer.
+   */
+  async #resolve(target: string): Promise<ResolvedTarget> {
+    const t = target.trim();
+    if (t !== "" && t !== "_any") return resolveTarget(target, await this.#liveWorkers(false));
+    try {
+      return resolveTarget(target, await this.#liveWorkers(true));
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      return resolveTarget(target, await this.#liveWorkers(false));
+    }
   }
 
   /** Checks operation and target, then builds the job and its routing; publishes nothing. */
@@ -80,7 +125,7 @@ class JetStreamJobClient implements JobClient {
       );
     }
     spec.validate(op.data ?? {}); // OperationInputError before anything is published
-    const resolved = resolveTarget(target, await this.#registry.live());
+    const resolved = await this.#resolve(target);
     const job: Job = {
       id: uuidv7(),
       operation: { type: op.type, data: op.data ?? {} },
@@ -99,17 +144,31 @@ class JetStreamJobClient implements JobClient {
     return { stored, single };
   }
 
-  /** Stores the record, then publishes; a failed publish removes the record again. */
+  /**
+   * Stores the record (its `submitted` event) and publishes the job in one round trip; the job
+   * is accepted only when both are stored. A failed publish removes the record again; a failed
+   * record removes the published job from the stream (unless a worker took it already), so an
+   * error answer leaves nothing behind.
+   */
   async #publish(stored: StoredJob): Promise<void> {
-    await this.#records.create(stored);
-    try {
-      await this.#js.publish(stored.subject, encodeJson(stored.job), { msgID: stored.job.id });
-    } catch (e) {
-      await this.#records.delete(stored.job.id).catch(() => {});
-      throw e;
+    const id = stored.job.id;
+    const [record, published] = await Promise.allSettled([
+      this.#records.create(stored),
+      this.#js.publish(stored.subject, encodeJson(stored.job), { msgID: id }),
+    ]);
+    if (published.status === "rejected") {
+      if (record.status === "fulfilled") await this.#records.delete(id).catch(() => {});
+      throw published.reason;
+    }
+    if (record.status === "rejected") {
+      this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
+      await this.#jsm
+        .then((jsm) => jsm.streams.deleteMessage(published.value.stream, published.value.seq))
+        .catch(() => {});
+      throw record.reason;
     }
     this.log.debug("job published", {
-      job_id: stored.job.id,
+      job_id: id,
       type: stored.job.operation.type,
       subject: stored.subject,
     });
@@ -123,7 +182,7 @@ class JetStreamJobClient implements JobClient {
 
   async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
     const { stored, single } = await this.#prepare(op, target, submitter);
-    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id);
+    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id, single ? 1 : undefined);
     try {
       await this.#publish(stored);
     } catch (e) {

@@ -1,7 +1,9 @@
 /**
  * The durable side of jobs in KV: the job record (`jobs.<id>`), its append-only status events
- * (`events.<id>.<event-id>`, one key each) in the job bucket, and the per-host results
- * (`<id>.<host>`) in the response bucket. Status is always computed from the events.
+ * (`events.<id>.<event-id>`, one key per write, holding one event or several written together)
+ * in the job bucket, and the per-host results (`<id>.<host>`) in the response bucket. Status is
+ * always computed from the events. The `submitted` event is the record itself: creating the
+ * record is the submission, so its event is derived from it (`job.created`) when read.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { KV } from "@nats-io/kv";
@@ -36,35 +38,62 @@ const resultKey = (id: string, host: string) => `${id}.${sanitizeToken(host, "ho
 export class JobRecords {
   readonly #jobs: () => Promise<KV>;
   readonly #results: () => Promise<KV>;
+  /** The opened buckets, once open: writes then go out in the caller's tick (one socket write). */
+  #jobsKv: KV | undefined;
+  #resultsKv: KV | undefined;
 
   constructor(nc: NatsConnection, router: SubjectRouter) {
-    this.#jobs = lazyBucket(nc, router.jobBucket);
-    this.#results = lazyBucket(nc, router.responseBucket);
+    const jobs = lazyBucket(nc, router.jobBucket);
+    const results = lazyBucket(nc, router.responseBucket);
+    this.#jobs = () => jobs().then((kv) => (this.#jobsKv = kv));
+    this.#results = () => results().then((kv) => (this.#resultsKv = kv));
   }
 
-  /** Stores a new job record with its `submitted` event; fails if the id exists. */
+  /**
+   * Stores a new job record (its `submitted` event); fails if the id exists. The write leaves
+   * in the caller's tick once the bucket is open, so a publish issued right after this call
+   * shares its round trip.
+   */
   async create(stored: StoredJob): Promise<void> {
-    const kv = await this.#jobs();
+    const kv = this.#jobsKv ?? await this.#jobs();
     await kv.create(jobKey(stored.job.id), encodeJson(stored));
-    await this.event(stored.job.id, { type: "submitted", time: stored.job.created });
   }
 
   /** Appends one status event (current time unless given). */
   async event(id: string, event: Omit<JobEvent, "time"> & { time?: string }): Promise<void> {
-    const kv = await this.#jobs();
-    const e: JobEvent = { ...event, time: event.time ?? new Date().toISOString() };
-    await kv.put(`${eventPrefix(id)}.${uuidv7()}`, encodeJson(e));
+    await this.events(id, [{ ...event, time: event.time ?? new Date().toISOString() }]);
   }
 
-  /** Stores a host's final result, then its `completed` or `failed` event. */
-  async putResult(id: string, result: HostResult): Promise<void> {
-    const kv = await this.#results();
-    await kv.put(resultKey(id, result.hostname), encodeJson(result));
-    await this.event(id, {
+  /** Appends status events in one write (one key), in order. */
+  async events(id: string, events: JobEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.#putEvents(this.#jobsKv ?? await this.#jobs(), id, events);
+  }
+
+  #putEvents(kv: KV, id: string, events: JobEvent[]) {
+    return kv.put(
+      `${eventPrefix(id)}.${uuidv7()}`,
+      encodeJson(events.length === 1 ? events[0] : events),
+    );
+  }
+
+  /**
+   * Stores a host's final result and, in one write, the `before` events not stored yet and its
+   * `completed` or `failed` event; the two writes are issued together.
+   */
+  async putResult(id: string, result: HostResult, before: JobEvent[] = []): Promise<void> {
+    const results = this.#resultsKv ?? await this.#results();
+    const jobs = this.#jobsKv ?? await this.#jobs();
+    const final: JobEvent = {
       type: result.status,
       hostname: result.hostname,
+      time: new Date().toISOString(),
       ...(result.error !== undefined ? { detail: result.error } : {}),
-    });
+    };
+    await Promise.all([
+      results.put(resultKey(id, result.hostname), encodeJson(result)),
+      this.#putEvents(jobs, id, [...before, final]),
+    ]);
   }
 
   /** The stored job (as routed), or undefined. */
@@ -76,9 +105,9 @@ export class JobRecords {
   async get(id: string): Promise<JobRecord | undefined> {
     const stored = await this.stored(id);
     if (!stored) return undefined;
-    const events = await scanJson<JobEvent>(await this.#jobs(), `${eventPrefix(id)}.>`);
+    const events = await scanJson<StoredEvents>(await this.#jobs(), `${eventPrefix(id)}.>`);
     const results = await this.#resultsOf([id]);
-    return toRecord(stored, events.map((e) => e.value), results.get(id) ?? []);
+    return toRecord(stored, events.flatMap((e) => eventList(e.value)), results.get(id) ?? []);
   }
 
   /** Every job with its events (no results), newest first. */
@@ -91,7 +120,7 @@ export class JobRecords {
       if (kind === "jobs") jobs.set(id, value as StoredJob);
       else if (kind === "events") {
         const list = events.get(id) ?? [];
-        list.push(value as JobEvent);
+        list.push(...eventList(value as StoredEvents));
         events.set(id, list);
       }
     }
@@ -152,8 +181,17 @@ export class JobRecords {
   }
 }
 
+/** What one event key holds: one event, or several written together. */
+type StoredEvents = JobEvent | JobEvent[];
+
+const eventList = (v: StoredEvents): JobEvent[] => (Array.isArray(v) ? v : [v]);
+
 function toRecord(stored: StoredJob, events: JobEvent[], results: HostResult[]): JobRecord {
-  const sorted = [...events].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  // the record is the submission; records written before that was so carry their own event
+  const all = events.some((e) => e.type === "submitted")
+    ? events
+    : [{ type: "submitted" as const, time: stored.job.created }, ...events];
+  const sorted = [...all].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   return {
     job: stored.job,
     status: computeStatus(sorted, stored.hosts),

@@ -35,8 +35,13 @@ export class ResultWaiter {
   readonly #results = new Map<string, HostResult>();
   #wake: () => void = () => {};
 
-  constructor(nc: NatsConnection, router: SubjectRouter, jobId: string) {
+  /**
+   * Subscribes now (before the job is published). `max`: results after which the server drops
+   * the subscription by itself (1 for `_any` and host jobs: no unsubscribe round trip later).
+   */
+  constructor(nc: NatsConnection, router: SubjectRouter, jobId: string, max?: number) {
     this.#sub = nc.subscribe(router.result(jobId), {
+      ...(max !== undefined ? { max } : {}),
       callback: (err, msg) => {
         if (err) return;
         const r = decodeJson<HostResult>(msg.data);

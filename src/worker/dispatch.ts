@@ -1,7 +1,8 @@
 /**
  * Runs one job message on this worker: records `acknowledged`/`started`, runs the provider,
- * stores the result and its event, publishes it on the fast path, and only then acks. Failures
- * are redelivered with back-off; the last failed delivery dead-letters the job itself.
+ * stores the result and its event (and waits until those and the earlier events are stored),
+ * publishes it on the fast path, and only then acks. Failures are redelivered with back-off;
+ * the last failed delivery dead-letters the job itself.
  */
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
@@ -11,7 +12,7 @@ import type { SubjectRouter } from "../nats/subjects.ts";
 import type { JobRecords } from "../job/records.ts";
 import { publishResult } from "../job/results.ts";
 import { decodeJson } from "../job/store.ts";
-import { type HostResult, type Job, OperationInputError } from "../job/types.ts";
+import { type HostResult, type Job, type JobEvent, OperationInputError } from "../job/types.ts";
 import type { Provider } from "./providers/mod.ts";
 
 /** Headers on a dead-lettered job. */
@@ -50,6 +51,54 @@ function isJob(v: unknown): v is Job {
     typeof j.operation.type === "string";
 }
 
+/**
+ * A job's `acknowledged`/`started` events (each stamped when it happens). They do not hold up
+ * the provider: they are written at the next turn of the event loop, or, when the job finishes
+ * before that (most queries), in one write with its final event ({@link take}). A failed write
+ * is logged, not fatal: the result and its final event are what count.
+ */
+class JobEvents {
+  #queued: JobEvent[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #writes: Promise<void>[] = [];
+
+  constructor(readonly ctx: DispatchContext, readonly job: Job) {}
+
+  add(type: "acknowledged" | "started"): void {
+    this.#queued.push({ type, hostname: this.ctx.hostname, time: new Date().toISOString() });
+    this.#timer ??= setTimeout(() => this.#write(), 0);
+  }
+
+  /** The events not written yet, to be written with the final event; none are left queued. */
+  take(): JobEvent[] {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const queued = this.#queued;
+    this.#queued = [];
+    return queued;
+  }
+
+  #write(): void {
+    const events = this.take();
+    if (events.length === 0) return;
+    this.#writes.push(
+      this.ctx.records.events(this.job.id, events).catch((e) =>
+        this.ctx.log.warn("storing job events failed", {
+          job_id: this.job.id,
+          events: events.map((e) => e.type),
+          error: (e as Error).message,
+        })
+      ),
+    );
+  }
+
+  /** Writes what is queued and waits until every write settled. */
+  settled(): Promise<unknown> {
+    this.#write();
+    return Promise.all(this.#writes);
+  }
+}
+
 /** Handles one delivery of a job message; never throws. */
 export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<void> {
   const { log, consumer } = ctx;
@@ -66,6 +115,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     () => msg.working(),
     Math.max(500, Math.floor(consumer.ack_wait / 3)),
   );
+  const events = new JobEvents(ctx, job);
   try {
     if (deliveries > consumer.max_deliver) {
       // the worker(s) holding the previous deliveries died before answering
@@ -73,10 +123,11 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
       await fail(msg, ctx, job, error, 0, true);
       return;
     }
-    await ctx.records.event(job.id, { type: "acknowledged", hostname: ctx.hostname });
+    events.add("acknowledged");
     const provider = ctx.providers.get(job.operation.type);
     if (!provider) {
-      await finish(msg, ctx, job, failed(ctx, `unknown operation type ${job.operation.type}`));
+      const result = failed(ctx, `unknown operation type ${job.operation.type}`);
+      await finish(msg, ctx, job, result, events);
       return;
     }
     let input: unknown;
@@ -85,10 +136,10 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     } catch (e) {
       if (!(e instanceof OperationInputError)) throw e;
       log.info("job rejected: bad input", { ...fields, error: e.message });
-      await finish(msg, ctx, job, failed(ctx, e.message));
+      await finish(msg, ctx, job, failed(ctx, e.message), events);
       return;
     }
-    await ctx.records.event(job.id, { type: "started", hostname: ctx.hostname });
+    events.add("started");
     const t0 = performance.now();
     let out: unknown;
     try {
@@ -101,9 +152,10 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
       const error = e instanceof Error ? e.message : String(e);
       const duration = Math.round(performance.now() - t0);
       if (e instanceof OperationInputError) {
-        await finish(msg, ctx, job, failed(ctx, error, duration));
+        await finish(msg, ctx, job, failed(ctx, error, duration), events);
         return;
       }
+      await events.settled();
       await fail(msg, ctx, job, error, duration, deliveries >= consumer.max_deliver);
       return;
     }
@@ -115,11 +167,12 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     };
     const changed = (out as { changed?: unknown } | null)?.changed;
     if (provider.kind === "modify" && typeof changed === "boolean") result.changed = changed;
-    await finish(msg, ctx, job, result);
+    await finish(msg, ctx, job, result, events);
     log.debug("job completed", fields);
   } catch (e) {
     // storing or publishing failed: let JetStream redeliver
     log.warn("job handling failed; redelivering", { ...fields, error: (e as Error).message });
+    await events.settled();
     msg.nak(backOffDelay(consumer.back_off, deliveries));
   } finally {
     clearInterval(working);
@@ -135,13 +188,22 @@ function failed(ctx: DispatchContext, error: string, duration_ms?: number): Host
   };
 }
 
-/** Stores the result, publishes it on the fast path, then acks. */
-async function finish(msg: JsMsg, ctx: DispatchContext, job: Job, result: HostResult) {
-  await ctx.records.putResult(job.id, result);
+/**
+ * Stores the result and its event (the job's earlier events included), publishes it on the fast
+ * path, then acks. The ack is not confirmed: a lost ack redelivers the job after `ack_wait`, as
+ * a failed confirmation would, and skipping the reply saves a message and a timer per job.
+ */
+async function finish(
+  msg: JsMsg,
+  ctx: DispatchContext,
+  job: Job,
+  result: HostResult,
+  events: JobEvents,
+) {
+  const before = events.take();
+  await Promise.all([ctx.records.putResult(job.id, result, before), events.settled()]);
   publishResult(ctx.nc, ctx.router, job.id, result);
-  await msg.ackAck().catch((e) =>
-    ctx.log.warn("ack failed", { job_id: job.id, error: (e as Error).message })
-  );
+  msg.ack();
 }
 
 /** A failed run: nak with back-off, or on the last delivery store, dead-letter and term. */
