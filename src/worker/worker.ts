@@ -185,6 +185,10 @@ class Worker implements WorkerHandle {
     await this.#heartbeat.start();
   }
 
+  /**
+   * Pulls batches of up to `max_jobs` jobs from one consumer (one pull request per batch, not
+   * per job) and runs each as a slot frees; a job waiting for a slot keeps its delivery alive.
+   */
   async #loop(consumer: Consumer): Promise<void> {
     const { slots, log, fetchExpiresMs } = this.#p;
     while (!this.#stopping) {
@@ -192,7 +196,7 @@ class Worker implements WorkerHandle {
       // pulls on quiet consumers must not hold slots a busy consumer could use.
       if (!(await slots.whenFree())) break;
       try {
-        const iter = await consumer.fetch({ max_messages: 1, expires: fetchExpiresMs });
+        const iter = await consumer.fetch({ max_messages: slots.size, expires: fetchExpiresMs });
         for await (const msg of iter) {
           if (await this.#takeSlot(msg)) this.#run(msg);
           else msg.nak(); // draining: another worker (or the next start) takes it at once
