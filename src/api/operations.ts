@@ -38,8 +38,10 @@ function fieldZod(f: InputField): z.ZodType {
       return z.number().int().min(f.minimum).max(f.maximum);
     case "boolean":
       return z.boolean();
-    case "array":
-      return z.array(stringZod(f.items)).min(f.minItems ?? 0).max(f.maxItems);
+    case "array": {
+      const items = z.array(stringZod(f.items)).max(f.maxItems);
+      return f.minItems === undefined ? items : items.min(f.minItems);
+    }
     case "object":
       return z.record(
         z.string().max(f.propertyNames.maxLength).regex(new RegExp(f.propertyNames.pattern)),

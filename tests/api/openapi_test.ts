@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { startTestApi, testConfig } from "../helpers/api.ts";
+import { operation, type OperationType } from "../../src/job/operations.ts";
+import { startTestApi } from "../helpers/api.ts";
 
 const EXPECTED: [string, string][] = [
   ["get", "/system/hostname"],
@@ -42,7 +43,7 @@ const EXPECTED: [string, string][] = [
 type Json = Record<string, any>;
 
 Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and problems", async () => {
-  await using api = await startTestApi();
+  await using api = await startTestApi({ workers: [] });
   const r = await api.admin.call("GET", "/openapi.json");
   assert.equal(r.status, 200);
   const doc = r.body as Json;
@@ -100,8 +101,51 @@ Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and pro
   assert.deepEqual(problem.required.sort(), ["detail", "status", "title", "type"]);
 });
 
+const REQUESTS: Record<string, OperationType> = {
+  DnsUpdateRequest: "network.dns.update",
+  PingRequest: "network.ping.do",
+  CommandExecRequest: "command.exec.do",
+  CommandShellRequest: "command.shell.do",
+};
+
+Deno.test("request schemas carry the operation table's fields and limits", async () => {
+  await using api = await startTestApi({ workers: [] });
+  const doc = (await api.admin.call("GET", "/openapi.json")).body as Json;
+  const LIMITS = ["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"];
+  for (const [name, type] of Object.entries(REQUESTS)) {
+    const schema = doc.components.schemas[name];
+    const input = operation(type).input;
+    assert.equal(schema.additionalProperties, false, name);
+    assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(input.properties).sort());
+    assert.deepEqual((schema.required ?? []).sort(), [...input.required].sort(), name);
+    for (const [field, f] of Object.entries(input.properties) as [string, Json][]) {
+      const got = schema.properties[field];
+      for (const key of [...LIMITS, "default", "maxProperties"]) {
+        assert.equal(got[key], f[key], `${name}.${field}.${key}`);
+      }
+      for (const key of LIMITS) {
+        assert.equal(got.items?.[key], f.items?.[key], `${name}.${field}[]`);
+      }
+    }
+  }
+  // the values the API and the worker used to disagree on
+  const dns = doc.components.schemas.DnsUpdateRequest.properties.servers.items;
+  assert.equal(dns.maxLength, 45);
+  assert.equal(doc.components.schemas.CommandShellRequest.properties.command.maxLength, 65536);
+  const iface = doc.paths["/network/dns/{interfaceName}"].get.parameters.find((p: Json) =>
+    p.in === "path"
+  );
+  assert.equal(iface.schema.maxLength, 15);
+  // who may see what, and what POST /job needs, is documented
+  assert.equal(doc.components.schemas.JobDetail.properties.redacted.type, "boolean");
+  assert.match(doc.components.schemas.JobDetail.properties.redacted.description, /permission/);
+  assert.match(doc.paths["/job"].post.description, /`command\.shell\.do`: `command:execute`/);
+  assert.match(doc.paths["/job/{id}/retry"].post.description, /permission/);
+  assert.deepEqual(doc.paths["/network/ping"].post.security, [{ BearerAuth: ["network:write"] }]);
+});
+
 Deno.test("/openapi.json validates against the official OpenAPI 3.1 schema", async () => {
-  await using api = await startTestApi();
+  await using api = await startTestApi({ workers: [] });
   const r = await api.admin.call("GET", "/openapi.json");
   const validator = new Validator();
   const result = await validator.validate(r.body as Json);
@@ -114,7 +158,7 @@ Deno.test("/openapi.json validates against the official OpenAPI 3.1 schema", asy
 });
 
 Deno.test("the docs page lists every operation and loads nothing from elsewhere", async () => {
-  await using api = await startTestApi();
+  await using api = await startTestApi({ workers: [] });
   const r = await api.admin.call("GET", "/docs");
   assert.equal(r.status, 200);
   assert.match(r.headers.get("content-type")!, /^text\/html/);
@@ -135,7 +179,8 @@ Deno.test("the docs page lists every operation and loads nothing from elsewhere"
 
 Deno.test("the metrics path comes from telemetry.metrics.path", async () => {
   await using api = await startTestApi({
-    config: testConfig({ telemetry: { metrics: { path: "/internal/prom" } } }),
+    raw: { telemetry: { metrics: { path: "/internal/prom" } } },
+    workers: [],
   });
   const r = await api.admin.call("GET", "/internal/prom");
   assert.equal(r.status, 200);

@@ -1,10 +1,12 @@
 /**
- * Bad input over real HTTP: every path answers the right 4xx as application/problem+json
- * (type, title, status, detail), documented in the OpenAPI document, and nothing reaches the
- * job layer.
+ * Bad input over real HTTP, on the real job layer (nats-server, job client, two in-process
+ * workers): every path answers the right 4xx as application/problem+json (type, title, status,
+ * detail), documented in the OpenAPI document, and no job is stored or published. Good input
+ * runs on the workers with the caller as submitter.
  */
 import assert from "node:assert/strict";
-import { FakeJobs, startTestApi, testConfig } from "../helpers/api.ts";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { startTestApi, type TestApi } from "../helpers/api.ts";
 import type { CheckedResponse } from "../helpers/openapi.ts";
 
 function assertProblem(r: CheckedResponse, status: number, detail?: RegExp): void {
@@ -17,12 +19,18 @@ function assertProblem(r: CheckedResponse, status: number, detail?: RegExp): voi
   if (detail) assert.match(r.body.detail, detail);
 }
 
+/** Jobs stored, and job messages published, so far. */
+async function jobCounts(api: TestApi): Promise<{ records: number; published: number }> {
+  const { nc, client } = api.stack!;
+  const jsm = await jetstreamManager(nc);
+  return {
+    records: (await api.jobs.list({ limit: 1000, offset: 0 })).total,
+    published: (await jsm.streams.info(client.router.stream)).state.messages,
+  };
+}
+
 Deno.test("bad input gets a 4xx problem and never reaches the job layer", async (t) => {
-  const jobs = new FakeJobs();
-  await using api = await startTestApi({
-    jobs,
-    config: testConfig({ api: { server: { max_body: "8KiB" } } }),
-  });
+  await using api = await startTestApi({ raw: { api: { server: { max_body: "8KiB" } } } });
   const a = api.admin;
   const uuid = "0193f8a4-5b6c-7d8e-9f01-23456789abcd";
 
@@ -55,14 +63,24 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     assertProblem(
       await a.call("PUT", "/network/dns", { body: { interface_name: "eth0" } }),
       400,
-      /servers or search_domains/,
+      /body: give servers, search_domains or both/,
     );
   });
   await t.step("over-long strings -> 400", async () => {
     assertProblem(
-      await a.call("POST", "/command/shell", { body: { command: "x".repeat(5000) } }),
+      await a.call("POST", "/command/shell", {
+        body: { command: "ls", cwd: `/${"x".repeat(5000)}` },
+      }),
       400,
-      /body\.command/,
+      /body\.cwd/,
+    );
+    // the table's limit (45), not a looser copy: a 46-character server address is refused
+    assertProblem(
+      await a.call("PUT", "/network/dns", {
+        body: { interface_name: "eth0", servers: ["1".repeat(46)] },
+      }),
+      400,
+      /body\.servers\.0: Too big/,
     );
     assertProblem(
       await a.call("GET", `/system/hostname?target_hostname=${"h".repeat(300)}`),
@@ -194,73 +212,100 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     assertProblem(await a.call("GET", "/job?status=exploded"), 400, /status/);
     assertProblem(await a.call("GET", "/audit?limit=500"), 400, /limit/);
   });
-  await t.step("no NATS: audit answers 503", async () => {
-    assertProblem(await a.call("GET", "/audit"), 503, /audit log unavailable/);
+  await t.step("NUL in a string -> 400 from the table's check", async () => {
+    assertProblem(
+      await a.call("POST", "/command/exec", { body: { argv: ["echo", "a\u0000b"] } }),
+      400,
+      /body\.argv: argv\[1\] must not contain NUL/,
+    );
   });
 
-  // Only the one request whose target named no worker reached the job layer (and was refused).
-  assert.deepEqual(jobs.calls.map((c) => c.target), ["no-such-host"]);
-  assert.equal(jobs.records.size, 0);
+  // Nothing was stored or published: the one request that reached the job client (a target
+  // naming no live worker) was refused before publishing.
+  assert.deepEqual(await jobCounts(api), { records: 0, published: 0 });
 });
 
-Deno.test("good input reaches the job layer with the caller as submitter", async () => {
-  const jobs = new FakeJobs();
-  await using api = await startTestApi({ jobs });
+Deno.test("without NATS in the app the audit log answers 503", async () => {
+  await using api = await startTestApi({ appWithoutNats: true, workers: [] });
+  assertProblem(await api.admin.call("GET", "/audit"), 503, /audit log unavailable/);
+  const ready = await api.anonymous.call("GET", "/health/ready");
+  assert.equal(ready.status, 503);
+  assert.equal(ready.body.status, "not_ready");
+});
+
+Deno.test("good input runs on the workers with the caller as submitter", async () => {
+  await using api = await startTestApi();
   const a = await api.as({ subject: "ops@example.com", roles: ["admin"] });
+  const detail = async (id: string) => {
+    const r = await a.call("GET", `/job/${id}`);
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+
   const r = await a.call("POST", "/command/exec?target_hostname=_all", {
     body: { command: "echo", args: ["hi"], timeout: 5 },
   });
-  assert.equal(r.status, 202);
-  assert.equal(r.body.results.length, 2);
+  assert.equal(r.status, 202, r.text);
+  assert.deepEqual(r.body.results.map((x: { hostname: string }) => x.hostname), [
+    "host-a",
+    "host-b",
+  ]);
   assert.equal(r.body.results[0].stdout, "hi\n");
   assert.equal(r.body.results[0].changed, true);
-  assert.deepEqual(jobs.calls[0], {
-    method: "run",
-    op: { type: "command.exec.do", data: { command: "echo", args: ["hi"], timeout: 5 } },
-    target: "_all",
-    submitter: "ops@example.com",
+  const exec = await detail(r.body.job_id);
+  assert.deepEqual(exec.operation, {
+    type: "command.exec.do",
+    data: { command: "echo", args: ["hi"], timeout: 5 },
   });
+  assert.equal(exec.target, "_all");
+  assert.equal(exec.submitter, "ops@example.com");
 
   const dns = await a.call("PUT", "/network/dns?target_hostname=host-b", {
     body: { interface_name: "eth0", servers: ["1.1.1.1", "::1"], search_domains: ["example.com"] },
   });
-  assert.equal(dns.status, 202);
+  assert.equal(dns.status, 202, dns.text);
   assert.deepEqual(dns.body.results.map((x: { status: string }) => x.status), ["ok"]);
-  assert.deepEqual(jobs.calls[1].op, {
-    type: "network.dns.update",
-    data: { interface_name: "eth0", servers: ["1.1.1.1", "::1"], search_domains: ["example.com"] },
+  assert.equal(dns.body.results[0].changed, true);
+  assert.deepEqual((await detail(dns.body.job_id)).operation.data, {
+    interface_name: "eth0",
+    servers: ["1.1.1.1", "::1"],
+    search_domains: ["example.com"],
   });
-
-  const ping = await a.call("POST", "/network/ping", { body: { address: "localhost", count: 1 } });
-  assert.equal(ping.status, 200);
+  // the workers share the test resolv.conf: every host now reports the new servers
   const dnsGet = await a.call("GET", "/network/dns/eth0?target_hostname=role:web");
-  assert.equal(dnsGet.status, 200);
-  assert.deepEqual(jobs.calls[3], {
-    method: "run",
-    op: { type: "network.dns.get", data: { interface_name: "eth0" } },
-    target: "role:web",
-    submitter: "ops@example.com",
-  });
+  assert.equal(dnsGet.status, 200, dnsGet.text);
+  assert.deepEqual(dnsGet.body.results.map((x: { servers: string[] }) => x.servers), [
+    ["1.1.1.1", "::1"],
+    ["1.1.1.1", "::1"],
+  ]);
+  assert.equal((await detail(dnsGet.body.job_id)).target, "role:web");
+
+  const ping = await a.call("POST", "/network/ping", { body: { address: "127.0.0.1", count: 1 } });
+  assert.equal(ping.status, 200, ping.text);
+  assert.equal(ping.body.results.length, 1);
 
   const created = await a.call("POST", "/job", {
     body: { operation: { type: "system.load.get" }, target_hostname: "_any" },
   });
-  assert.equal(created.status, 201);
-  const got = await a.call("GET", `/job/${created.body.job_id}`);
-  assert.equal(got.status, 200);
-  assert.equal(got.body.operation.type, "system.load.get");
-  assert.equal(got.body.submitter, "ops@example.com");
-  const list = await a.call("GET", "/job?status=submitted&limit=5");
-  assert.equal(list.body.total_items, 1);
-  assert.equal(list.body.items[0].id, created.body.job_id);
-  const retried = await a.call("POST", `/job/${created.body.job_id}/retry`);
-  assert.equal(retried.status, 201);
-  assert.equal(retried.body.retry_of, created.body.job_id);
+  assert.equal(created.status, 201, created.text);
+  const id = created.body.job_id;
+  const got = await detail(id);
+  assert.equal(got.operation.type, "system.load.get");
+  assert.equal(got.submitter, "ops@example.com");
+  const list = await a.call("GET", "/job?limit=5");
+  assert.equal(list.body.total_items, 5);
+  assert.equal(list.body.items[0].id, id, "newest first");
+  const retried = await a.call("POST", `/job/${id}/retry`);
+  assert.equal(retried.status, 201, retried.text);
+  assert.equal(retried.body.retry_of, id);
   const stats = await a.call("GET", "/job/status");
   assert.equal(stats.body.total_jobs, 6); // 4 runs, 1 submit, 1 retry
   const workers = await a.call("GET", "/job/workers");
-  assert.equal(workers.body.total, 2);
-  const del = await a.call("DELETE", `/job/${created.body.job_id}`);
+  assert.deepEqual(workers.body.workers.map((w: { hostname: string }) => w.hostname), [
+    "host-a",
+    "host-b",
+  ]);
+  const del = await a.call("DELETE", `/job/${id}`);
   assert.equal(del.status, 204);
-  assert.equal((await a.call("GET", `/job/${created.body.job_id}`)).status, 404);
+  assert.equal((await a.call("GET", `/job/${id}`)).status, 404);
 });

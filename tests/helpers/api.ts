@@ -1,27 +1,25 @@
 /**
  * A real API server for tests: Deno.serve on 127.0.0.1, port 0, a fixed signing key, tokens
- * minted for it, an OpenAPI-checking caller, and a small in-test JobService for tests that
- * never reach NATS.
+ * minted for it and an OpenAPI-checking caller. Unless the test brings its own job layer, it
+ * runs on the real one: a nats-server on random ports, the job client and in-process workers
+ * (host-a and host-b, label role=web, DNS providers on temp files so the host is never changed).
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type ApiServer, startApiServer } from "../../src/api/server.ts";
 import { signToken, type TokenSpec } from "../../src/auth/tokens.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
-import type {
-  Job,
-  JobRecord,
-  JobRunResult,
-  JobService,
-  JobStatus,
-  Operation,
-  WorkerInfo,
-} from "../../src/job/types.ts";
-import { TargetError } from "../../src/job/types.ts";
+import { createJobClient, type JobClient } from "../../src/job/client.ts";
+import type { JobService } from "../../src/job/types.ts";
 import { type Logger, silent } from "../../src/log.ts";
-import { routerFor } from "../../src/nats/resources.ts";
+import { connectNats } from "../../src/nats/connect.ts";
+import { ensureResources, routerFor } from "../../src/nats/resources.ts";
+import { createDnsGet } from "../../src/worker/providers/dns_get.ts";
+import { createDnsUpdate } from "../../src/worker/providers/dns_update.ts";
+import { type Provider, providerRegistry } from "../../src/worker/providers/mod.ts";
+import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
+import { startNatsServer, type TestNatsServer } from "./nats_server.ts";
 import { ApiCaller, OpenApiValidator } from "./openapi.ts";
-
 /** The signing key of test servers. */
 export const TEST_KEY = "test-signing-key-0123456789abcdef0123456789abcdef";
 
@@ -53,6 +51,21 @@ export function testConfig(raw: Record<string, unknown> = {}): Config {
   }, raw));
 }
 
+/** A worker of a test API. */
+export interface TestWorkerSpec {
+  hostname: string;
+  labels?: Record<string, string>;
+}
+
+/** The workers a test API starts unless told otherwise. */
+export const DEFAULT_WORKERS: readonly TestWorkerSpec[] = [
+  { hostname: "host-a", labels: { role: "web" } },
+  { hostname: "host-b", labels: { role: "web" } },
+];
+
+/** The resolv.conf the test workers' DNS providers start from. */
+export const TEST_RESOLV_CONF = "search example.test\nnameserver 192.0.2.53\n";
+
 /** A running test API. */
 export interface TestApi {
   server: ApiServer;
@@ -64,27 +77,122 @@ export interface TestApi {
   anonymous: ApiCaller;
   /** A caller with a token for `spec`. */
   as(spec: Partial<TokenSpec>): Promise<ApiCaller>;
+  /** The job layer the API runs on. */
+  jobs: JobService;
+  /** The config the API runs with (the test nats-server's address included). */
+  config: Config;
+  /** The test's own nats-server, job client, connection and workers (absent with `jobs`). */
+  stack?: JobStack;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Options of {@link startTestApi}. */
 export interface TestApiOptions {
+  /** Config overrides merged over the test defaults (signing key, loopback, NATS address). */
+  raw?: Record<string, unknown>;
+  /** Bring your own job layer: a complete config, the JobService and (optionally) NATS. */
   config?: Config;
   jobs?: JobService;
   nc?: NatsConnection;
   log?: Logger;
+  /** The in-process workers of the real job layer (default {@link DEFAULT_WORKERS}). */
+  workers?: readonly TestWorkerSpec[];
+  /** Keep NATS from the app (audit log and readiness unavailable); jobs still run. */
+  appWithoutNats?: boolean;
 }
 
-/** Starts an API server on a free loopback port. */
+/** The real job layer of a test API. */
+export interface JobStack {
+  nats: TestNatsServer;
+  nc: NatsConnection;
+  client: JobClient;
+  workers: WorkerHandle[];
+  /** Directory of the workers' resolv.conf and interface list. */
+  dnsDir: string;
+  close(): Promise<void>;
+}
+
+/** The shipped providers, DNS ones on files in `dir` (interfaces eth0 and lo). */
+async function testHostProviders(dir: string): Promise<Map<string, Provider>> {
+  const resolvConfPath = `${dir}/resolv.conf`;
+  await Deno.writeTextFile(resolvConfPath, TEST_RESOLV_CONF);
+  for (const iface of ["eth0", "lo"]) await Deno.mkdir(`${dir}/net/${iface}`, { recursive: true });
+  const dns = { resolvConfPath, resolvectl: null, sysClassNet: `${dir}/net` };
+  const providers = providerRegistry();
+  for (const p of [createDnsGet(dns), createDnsUpdate(dns)]) {
+    providers.set(p.type, p as unknown as Provider);
+  }
+  return providers;
+}
+
+async function startJobStack(
+  raw: Record<string, unknown>,
+  workers: readonly TestWorkerSpec[],
+): Promise<{ config: Config; stack: JobStack }> {
+  const nats = await startNatsServer();
+  const dnsDir = await Deno.makeTempDir({ prefix: "osapi-api-test-" });
+  const started: WorkerHandle[] = [];
+  let nc: NatsConnection | undefined;
+  const close = async () => {
+    for (const w of started) await w.stop().catch(() => {});
+    await nc?.close().catch(() => {});
+    await nats.stop();
+    await Deno.remove(dnsDir, { recursive: true }).catch(() => {});
+  };
+  try {
+    const natsClient = { urls: [nats.url], namespace: "apitest" };
+    const base = merge({
+      api: { server: { nats: natsClient, jobs: { timeout: "15s", quiet_period: "300ms" } } },
+      job: { worker: { nats: natsClient } },
+      nats: { registry: { ttl: "10s" } },
+    }, raw);
+    const config = testConfig(base);
+    nc = await connectNats(config.api.server.nats, silent);
+    const router = routerFor(config, config.api.server.nats.namespace);
+    await ensureResources(nc, config, router, silent);
+    const providers = await testHostProviders(dnsDir);
+    for (const w of workers) {
+      const wc = testConfig(merge(base, {
+        job: { worker: { hostname: w.hostname, labels: w.labels ?? {} } },
+      }));
+      started.push(await startWorker(wc, { log: silent, providers, fetchExpiresMs: 1000 }));
+    }
+    const client = createJobClient(nc, config, router, silent);
+    return { config, stack: { nats, nc, client, workers: started, dnsDir, close } };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Starts an API server on a free loopback port, on the real job layer unless given `jobs`. */
 export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
-  const config = opts.config ?? testConfig();
-  const server = await startApiServer({
-    config,
-    jobs: opts.jobs ?? new FakeJobs(),
-    nc: opts.nc,
-    router: routerFor(config, config.api.server.nats.namespace),
-    log: opts.log ?? silent,
-  });
+  let config: Config;
+  let jobs: JobService;
+  let nc = opts.nc;
+  let stack: JobStack | undefined;
+  if (opts.jobs) {
+    config = opts.config ?? testConfig(opts.raw);
+    jobs = opts.jobs;
+  } else {
+    if (opts.config) throw new Error("startTestApi: pass `raw` (or `jobs` with `config`)");
+    ({ config, stack } = await startJobStack(opts.raw ?? {}, opts.workers ?? DEFAULT_WORKERS));
+    jobs = stack.client;
+    nc = opts.appWithoutNats ? undefined : stack.nc;
+  }
+  let server: ApiServer;
+  try {
+    server = await startApiServer({
+      config,
+      jobs,
+      nc,
+      router: routerFor(config, config.api.server.nats.namespace),
+      log: opts.log ?? silent,
+    });
+  } catch (e) {
+    await stack?.close();
+    throw e;
+  }
   const validator = new OpenApiValidator(
     server.handle.document() as unknown as Record<string, unknown>,
   );
@@ -96,114 +204,12 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
     admin: anonymous.withToken(await testToken()),
     anonymous,
     as: async (spec) => anonymous.withToken(await testToken(spec)),
-    [Symbol.asyncDispose]: () => server.shutdown(),
+    jobs,
+    config,
+    stack,
+    [Symbol.asyncDispose]: async () => {
+      await server.shutdown();
+      await stack?.close();
+    },
   };
-}
-
-const HOSTS = ["host-a", "host-b"];
-
-/**
- * An in-memory JobService: every host in {@link HOSTS} answers at once with the operation's
- * data echoed back; targets naming no host are TargetErrors. Records what it was asked.
- */
-export class FakeJobs implements JobService {
-  readonly calls: { method: string; op?: Operation; target?: string; submitter?: string }[] = [];
-  readonly records = new Map<string, JobRecord>();
-
-  #targets(target: string): string[] {
-    if (target === "_any") return [HOSTS[0]];
-    if (target === "_all" || target.includes(":")) return HOSTS;
-    if (HOSTS.includes(target)) return [target];
-    throw new TargetError(`no live worker for target ${JSON.stringify(target)}`);
-  }
-
-  #job(op: Operation, target: string, submitter: string, retryOf?: string): Job {
-    return {
-      id: crypto.randomUUID(),
-      operation: op,
-      target,
-      created: new Date().toISOString(),
-      submitter,
-      ...(retryOf ? { retry_of: retryOf } : {}),
-    };
-  }
-
-  submit(op: Operation, target: string, submitter: string): Promise<Job> {
-    this.calls.push({ method: "submit", op, target, submitter });
-    this.#targets(target);
-    const job = this.#job(op, target, submitter);
-    this.records.set(job.id, {
-      job,
-      status: "submitted",
-      events: [{ type: "submitted", time: job.created }],
-      results: [],
-    });
-    return Promise.resolve(job);
-  }
-
-  run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
-    this.calls.push({ method: "run", op, target, submitter });
-    const hosts = this.#targets(target);
-    const job = this.#job(op, target, submitter);
-    const results = hosts.map((hostname) => ({
-      hostname,
-      status: "completed" as const,
-      data: op.type === "command.exec.do"
-        ? { stdout: "hi\n", stderr: "", exit_code: 0 }
-        : { echo: op.data },
-      ...(op.type.startsWith("command.") || op.type === "network.dns.update"
-        ? { changed: true }
-        : {}),
-      duration_ms: 1,
-    }));
-    this.records.set(job.id, { job, status: "completed", events: [], results });
-    return Promise.resolve({ job_id: job.id, status: "completed", results });
-  }
-
-  get(id: string): Promise<JobRecord | undefined> {
-    return Promise.resolve(this.records.get(id));
-  }
-
-  list(opts: { status?: JobStatus; limit: number; offset: number }) {
-    const all = [...this.records.values()].filter((r) => !opts.status || r.status === opts.status);
-    return Promise.resolve({
-      items: all.slice(opts.offset, opts.offset + opts.limit),
-      total: all.length,
-    });
-  }
-
-  delete(id: string): Promise<boolean> {
-    return Promise.resolve(this.records.delete(id));
-  }
-
-  async retry(id: string, submitter: string): Promise<Job | undefined> {
-    const old = this.records.get(id);
-    if (!old) return undefined;
-    const job = await this.submit(old.job.operation, old.job.target, submitter);
-    return { ...job, retry_of: id };
-  }
-
-  workers(): Promise<WorkerInfo[]> {
-    const now = new Date().toISOString();
-    return Promise.resolve(HOSTS.map((hostname) => ({
-      hostname,
-      labels: {},
-      started: now,
-      last_seen: now,
-      version: "test",
-      running: 0,
-    })));
-  }
-
-  counts(): Promise<Record<JobStatus, number>> {
-    const counts: Record<JobStatus, number> = {
-      submitted: 0,
-      processing: 0,
-      completed: 0,
-      failed: 0,
-      partial_failure: 0,
-    };
-    for (const r of this.records.values()) counts[r.status]++;
-    return Promise.resolve(counts);
-  }
 }

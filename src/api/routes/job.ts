@@ -2,8 +2,9 @@
 import { z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { JOB_STATUSES, type JobRecord } from "../../job/types.ts";
-import type { ApiApp, AppDeps } from "../context.ts";
 import { OPERATIONS, operationSpec } from "../../job/operations.ts";
+import type { ApiApp, AppDeps, Caller } from "../context.ts";
+import { assertMayRun, mayAccess } from "../operation_access.ts";
 import { checkOperationData } from "../operations.ts";
 import { ApiError } from "../problem.ts";
 import { securedRoute } from "../route.ts";
@@ -33,17 +34,29 @@ const CreateJobResponse = z.object({
   retry_of: z.uuid().optional(),
 }).openapi("CreateJobResponse");
 
+const REDACTED_NOTE = "left out when `redacted`";
+
 const JobDetail = z.object({
   id: z.uuid(),
   status: z.enum(JOB_STATUSES),
   created: z.string(),
-  operation: z.looseObject({ type: z.string(), data: z.unknown().optional() }),
+  operation: z.looseObject({
+    type: z.string(),
+    data: z.unknown().optional().openapi({ description: `operation input; ${REDACTED_NOTE}` }),
+  }),
   target: z.string(),
   submitter: z.string(),
   retry_of: z.string().optional(),
+  redacted: z.boolean().optional().openapi({
+    description: "true when the caller lacks the permission the operation needs (the one " +
+      "`POST /job` asks for, e.g. `command:execute` for `command.*`): its input " +
+      "(`operation.data`), output (`result`, `responses.*.data`) and error texts are left out",
+  }),
   hostname: z.string().optional().openapi({ description: "host of a single-host result" }),
-  result: z.unknown().optional().openapi({ description: "output of a single-host result" }),
-  error: z.string().optional(),
+  result: z.unknown().optional().openapi({
+    description: `output of a single-host result; ${REDACTED_NOTE}`,
+  }),
+  error: z.string().optional().openapi({ description: `why a host failed; ${REDACTED_NOTE}` }),
   updated_at: z.string().optional(),
   responses: z.record(
     z.string(),
@@ -113,38 +126,45 @@ const ListWorkers = z.object({
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 
-/** A job record in OSAPI's job detail shape. */
-export function jobDetail(rec: JobRecord): z.infer<typeof JobDetail> {
+/**
+ * A job record in OSAPI's job detail shape, as `caller` may see it: without the operation's
+ * input, output and error texts (`redacted: true`) when the caller lacks its permission.
+ */
+export function jobDetail(rec: JobRecord, caller: Caller | undefined): z.infer<typeof JobDetail> {
+  const shown = mayAccess(caller, rec.job.operation.type);
   const responses: z.infer<typeof JobDetail>["responses"] = {};
   const states: z.infer<typeof JobDetail>["worker_states"] = {};
   for (const r of rec.results) {
+    const error = shown && r.error !== undefined ? { error: r.error } : {};
     responses[r.hostname] = {
       status: r.status,
       hostname: r.hostname,
-      ...(r.data !== undefined ? { data: r.data } : {}),
-      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(shown && r.data !== undefined ? { data: r.data } : {}),
+      ...error,
       ...(r.changed !== undefined ? { changed: r.changed } : {}),
     };
     states[r.hostname] = {
       status: r.status,
-      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...error,
       ...(r.duration_ms !== undefined ? { duration: `${r.duration_ms}ms` } : {}),
     };
   }
   const single = rec.results.length === 1 ? rec.results[0] : undefined;
   const failure = rec.results.find((r) => r.status === "failed");
   const last = rec.events[rec.events.length - 1];
+  const { type, data } = rec.job.operation;
   return {
     id: rec.job.id,
     status: rec.status,
     created: rec.job.created,
-    operation: { ...rec.job.operation },
+    operation: shown ? { type, data } : { type },
     target: rec.job.target,
     submitter: rec.job.submitter,
     ...(rec.job.retry_of ? { retry_of: rec.job.retry_of } : {}),
+    ...(shown ? {} : { redacted: true }),
     ...(single ? { hostname: single.hostname } : {}),
-    ...(single?.data !== undefined ? { result: single.data } : {}),
-    ...(failure?.error !== undefined ? { error: failure.error } : {}),
+    ...(shown && single?.data !== undefined ? { result: single.data } : {}),
+    ...(shown && failure?.error !== undefined ? { error: failure.error } : {}),
     ...(last ? { updated_at: last.time } : {}),
     responses,
     worker_states: states,
@@ -152,7 +172,8 @@ export function jobDetail(rec: JobRecord): z.infer<typeof JobDetail> {
       timestamp: e.time,
       event: e.type,
       ...(e.hostname ? { hostname: e.hostname } : {}),
-      ...(e.detail ? { [e.type === "failed" ? "error" : "message"]: e.detail } : {}),
+      ...(e.detail && e.type !== "failed" ? { message: e.detail } : {}),
+      ...(e.detail && e.type === "failed" && shown ? { error: e.detail } : {}),
     })),
   };
 }
@@ -176,6 +197,10 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       operationId: "PostJob",
       tags: ["Job"],
       summary: "Submit a job without waiting for its results",
+      description: "Needs `job:write` and the permission of the operation type as well: " +
+        `${
+          [...OPERATIONS.values()].map((o) => `\`${o.type}\`: \`${o.permission}\``).join(", ")
+        }. Without it: 403.`,
       request: { body: { required: true, ...json(CreateJobRequest) } },
       responses: { 201: { description: "the job was submitted", ...json(CreateJobResponse) } },
     }, [422]),
@@ -191,6 +216,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
           }`,
         );
       }
+      assertMayRun(c.get("caller"), type);
       const check = checkOperationData(spec, body.operation.data);
       if (!check.ok) throw new ApiError(422, check.detail);
       const start = performance.now();
@@ -233,7 +259,9 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
         limit: q.limit === 0 ? 1000 : q.limit,
         offset: q.offset,
       });
-      return c.json({ total_items: page.total, items: page.items.map(jobDetail) }, 200);
+      const caller = c.get("caller");
+      const items = page.items.map((rec) => jobDetail(rec, caller));
+      return c.json({ total_items: page.total, items }, 200);
     },
   );
 
@@ -287,7 +315,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       const { id } = c.req.valid("param");
       const rec = await deps.jobs.get(id);
       if (!rec) throw new ApiError(404, `job ${id} not found`);
-      return c.json(jobDetail(rec), 200);
+      return c.json(jobDetail(rec, c.get("caller")), 200);
     },
   );
 
@@ -315,11 +343,16 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       operationId: "RetryJobByID",
       tags: ["Job"],
       summary: "Submit a new job with the same operation and target",
+      description: "Needs `job:write` and the permission of the job's operation type, as " +
+        "`POST /job` (403 without it).",
       request: { params: IdParam },
       responses: { 201: { description: "the new job", ...json(CreateJobResponse) } },
     }, [404]),
     async (c) => {
       const { id } = c.req.valid("param");
+      const original = await deps.jobs.get(id);
+      if (!original) throw new ApiError(404, `job ${id} not found`);
+      assertMayRun(c.get("caller"), original.job.operation.type);
       const job = await deps.jobs.retry(id, callerSubject(c));
       if (!job) throw new ApiError(404, `job ${id} not found`);
       deps.metrics.observeJob(job.operation.type, "submitted");
