@@ -8,7 +8,7 @@ import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { createJobClient } from "../job/client.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
-import { ensureResources, routerFor } from "../nats/resources.ts";
+import { ensureOrVerifyResources, routerFor } from "../nats/resources.ts";
 import { type ApiServer, startApiServer } from "./server.ts";
 
 /** A running API service. */
@@ -28,7 +28,7 @@ export async function startApiService(
   const router = routerFor(config, nats.namespace);
   const nc = await connectNats(nats, log);
   try {
-    await ensureResources(nc, config, router, log);
+    await ensureOrVerifyResources(nc, config, router, log);
     const jobs = createJobClient(nc, config, router, log);
     const server = await startApiServer({ config, jobs, nc, router, log });
     let stopping: Promise<void> | undefined;

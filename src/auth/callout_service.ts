@@ -326,7 +326,9 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
         allow: true,
         name: user.username,
         account: user.account || c.target_account,
-        permissions: jwtPermissions(permissionsFor(user.role, routerFor(config, ns))),
+        permissions: jwtPermissions(
+          permissionsFor(user.role, routerFor(config, ns), { hostname: user.hostname }),
+        ),
         expires: now + ttl,
         tags: [`namespace:${ns}`, `role:${user.role}`],
       };

@@ -11,11 +11,33 @@
  * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
  *   and reads its streams' info; publishes nothing else.
  * - `admin`: everything (the supervisor's own identity).
- * Both `api` and `worker` may create and update the streams and buckets of their namespace (every
- * component runs `ensureResources`), and nothing outside it: no other namespace, no `$SYS`.
+ * No role but `admin` may create, update or delete a stream or bucket: nats-server does not check
+ * a stream's `subjects`, `sources` or `mirror` against the user's permissions, so a stream update
+ * would let a user capture or copy another namespace's subjects and buckets. The supervisor (the
+ * admin identity) creates and updates them; components only verify they exist (see
+ * `ensureResources`). Nothing reaches outside the namespace: no other namespace, no `$SYS`.
+ *
+ * Residual risks inside one namespace (permissions cannot express them; documented, not fixed):
+ * - A worker user can publish results and status events for any job of its namespace, and
+ *   without a `hostname` in its user entry it can create or update consumers of any name on the
+ *   jobs stream. Even fenced to its host, it can give its own consumer (created with several
+ *   `filter_subjects`, a form whose filters nats-server does not put in the API subject) other
+ *   hosts' filters and take their jobs.
+ * - Consumers are created with a body nats-server does not check against permissions: a push
+ *   consumer's `deliver_subject` is published to by the server itself. The `api` role needs
+ *   consumers on its KV buckets (KV keys/history/watch), so with `isolation: permissions` a
+ *   malicious api user could route its own bucket's messages to another namespace's subjects.
+ *   Namespaces that do not trust each other need `isolation: account` (or operator mode).
  */
 import type { NATS_ROLES } from "../config/schema.ts";
-import { JS_API, kvKeysWildcard, kvStream, type SubjectRouter } from "./subjects.ts";
+import {
+  JS_API,
+  kvKeySubject,
+  kvKeysWildcard,
+  kvStream,
+  sanitizeToken,
+  type SubjectRouter,
+} from "./subjects.ts";
 
 /** A permission set a server-side user can be given. */
 export type NatsRole = typeof NATS_ROLES[number];
@@ -46,55 +68,72 @@ function kvAccess(bucket: string): string[] {
   ];
 }
 
-/** Creating, updating and describing the namespace's streams and buckets (`ensureResources`). */
-function streamSetup(router: SubjectRouter): string[] {
-  return [
-    JS_API.info,
-    ...router.streams.flatMap((s) => [
-      JS_API.stream("INFO", s),
-      JS_API.stream("CREATE", s),
-      JS_API.stream("UPDATE", s),
-    ]),
-  ];
+/** Describing the namespace's streams and buckets (`ensureResources` verifies they exist). */
+function streamInfo(router: SubjectRouter): string[] {
+  return [JS_API.info, ...router.streams.map((s) => JS_API.stream("INFO", s))];
 }
 
-/** The API's permissions in the router's namespace. */
+/** Options of {@link permissionsFor}. */
+export interface PermissionOptions {
+  /**
+   * The host a `worker` (or `component`) user is for: its consumers, result keys and registry
+   * entry are fenced to that host. Empty: any host of the namespace.
+   */
+  hostname?: string;
+}
+
+/**
+ * The API's permissions in the router's namespace: no consumer operation on the jobs stream
+ * (it could delete or redirect the workers' consumers) and only message reads on the DLQ.
+ */
 function apiPermissions(router: SubjectRouter): Permissions {
-  const readStream = (s: string) => [
-    JS_API.stream("MSG.GET", s),
-    JS_API.directGet(s, ""),
-    JS_API.directGet(s),
-    JS_API.consumer("*", s, ""),
-    JS_API.consumer("*", s),
-  ];
+  const dlq = router.dlqStream;
   return {
     publish: [
       router.jobsWildcard("query"),
       router.jobsWildcard("modify"),
-      ...streamSetup(router),
-      ...readStream(router.stream),
-      ...readStream(router.dlqStream),
-      JS_API.stream("MSG.DELETE", router.dlqStream),
+      ...streamInfo(router),
+      JS_API.stream("MSG.GET", dlq),
+      JS_API.directGet(dlq, ""),
+      JS_API.directGet(dlq),
       ...router.buckets.flatMap(kvAccess),
     ],
     subscribe: [router.resultsWildcard(), router.inboxWildcard()],
   };
 }
 
-/** The worker's permissions in the router's namespace. */
-function workerPermissions(router: SubjectRouter): Permissions {
+/**
+ * The worker's permissions in the router's namespace. Its consumers: the shared `_any` queues
+ * only through the create form that names the filter (nats-server refuses a body with another
+ * filter), its own consumer through the durable form; info, pulls and acks only on those names
+ * when `hostname` is known (a subject wildcard cannot match a name prefix, so without it any
+ * consumer name of the jobs stream). Never a consumer delete, never a stream change. KV writes:
+ * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`) and its
+ * registry entry (`<host>`), the key layout of src/job/records.ts and src/job/registry.ts.
+ */
+function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
   const jobs = router.stream;
+  const host = hostname.trim() === "" ? undefined : sanitizeToken(hostname, "host name");
+  const kinds = ["query", "modify"] as const;
+  const own = host === undefined ? "*" : router.workerConsumer(host);
+  const names = host === undefined ? ["*"] : [...kinds.map((k) => router.anyConsumer(k)), own];
   return {
     publish: [
       router.resultsWildcard(),
       ...router.dlqSubjects(),
-      ...streamSetup(router),
-      JS_API.consumer("CREATE", jobs),
-      JS_API.consumer("DURABLE.CREATE", jobs),
-      JS_API.consumer("INFO", jobs),
-      JS_API.consumer("MSG.NEXT", jobs),
-      JS_API.ack(jobs),
-      ...[router.jobBucket, router.responseBucket, router.registryBucket].flatMap(kvAccess),
+      ...streamInfo(router),
+      ...kinds.map((k) =>
+        JS_API.consumer("CREATE", jobs, `${router.anyConsumer(k)}.${router.anyFilter(k)}`)
+      ),
+      JS_API.consumer("DURABLE.CREATE", jobs, own),
+      ...names.flatMap((n) => [
+        JS_API.consumer("INFO", jobs, n),
+        JS_API.consumer("MSG.NEXT", jobs, n),
+        JS_API.ack(jobs, n === "*" ? undefined : n),
+      ]),
+      kvKeySubject(router.jobBucket, "events.>"),
+      kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
+      kvKeySubject(router.registryBucket, host ?? ">"),
     ],
     subscribe: [router.inboxWildcard()],
   };
@@ -124,7 +163,11 @@ function union(a: Permissions, b: Permissions): Permissions {
 }
 
 /** The permissions of `role` fenced to the router's namespace. */
-export function permissionsFor(role: NatsRole, router: SubjectRouter): Permissions {
+export function permissionsFor(
+  role: NatsRole,
+  router: SubjectRouter,
+  opts: PermissionOptions = {},
+): Permissions {
   switch (role) {
     case "admin":
       return {
@@ -134,9 +177,9 @@ export function permissionsFor(role: NatsRole, router: SubjectRouter): Permissio
     case "api":
       return apiPermissions(router);
     case "worker":
-      return workerPermissions(router);
+      return workerPermissions(router, opts.hostname);
     case "component":
-      return union(apiPermissions(router), workerPermissions(router));
+      return union(apiPermissions(router), workerPermissions(router, opts.hostname));
     case "view":
       return viewPermissions(router);
   }

@@ -1,6 +1,9 @@
 /**
- * Creates or updates the JetStream resources of one namespace (jobs stream, DLQ stream, KV
- * buckets) with every configured limit applied. Idempotent: every component may call it.
+ * The JetStream resources of one namespace (jobs stream, DLQ stream, KV buckets):
+ * {@link ensureResources} creates or updates them with every configured limit applied (the admin
+ * identity: the supervisor); {@link ensureOrVerifyResources} is what the API and the worker call:
+ * least-privilege users may not create or update streams (see src/nats/permissions.ts), so they
+ * verify that the resources exist and create only what is missing, where that is allowed.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import {
@@ -14,7 +17,7 @@ import {
 import { Kvm } from "@nats-io/kv";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { type ResourceNames, SubjectRouter } from "./subjects.ts";
+import { kvStream, type ResourceNames, SubjectRouter } from "./subjects.ts";
 
 /** The base resource names configured in `nats.*`. */
 export function resourceNames(nats: Config["nats"]): ResourceNames {
@@ -31,6 +34,25 @@ export function resourceNames(nats: Config["nats"]): ResourceNames {
 /** A router for `namespace` using the configured resource names. */
 export function routerFor(config: Config, namespace: string): SubjectRouter {
   return new SubjectRouter(namespace, resourceNames(config.nats));
+}
+
+/**
+ * The namespaces whose streams and buckets the supervisor (the admin identity) ensures: the
+ * server's and those of the configured users it can reach (user_pass and nkey users; callout
+ * users placed in the target account, where the admin user lives). Least-privilege users cannot
+ * create their own.
+ */
+export function serverNamespaces(config: Config): string[] {
+  const s = config.nats.server;
+  const a = s.auth;
+  const users = a.type === "user_pass"
+    ? a.users
+    : a.type === "nkey"
+    ? a.nkeys
+    : a.type === "callout"
+    ? a.callout.users.filter((u) => u.account === "" || u.account === a.callout.target_account)
+    : [];
+  return [...new Set([s.namespace, ...users.map((u) => u.namespace || s.namespace)])];
 }
 
 const ns = (ms: number) => ms * 1_000_000;
@@ -102,19 +124,83 @@ export function bucketConfigs(config: Config, router: SubjectRouter) {
   ];
 }
 
-async function upsertStream(jsm: JetStreamManager, cfg: Partial<StreamConfig>): Promise<string> {
+type BucketConfig = ReturnType<typeof bucketConfigs>[number];
+
+/** One resource of a namespace and how to create or update it. */
+interface Resource {
+  kind: "stream" | "bucket";
+  /** Stream or bucket name. */
+  name: string;
+  /** The stream holding it (a bucket's `KV_<bucket>`). */
+  stream: string;
+  create(jsm: JetStreamManager, kvm: Kvm): Promise<unknown>;
+  /** The settings applied to an existing stream. */
+  update: Partial<StreamConfig>;
+}
+
+function resourcesOf(config: Config, router: SubjectRouter): Resource[] {
+  const streams = streamConfigs(config, router).map((cfg): Resource => ({
+    kind: "stream",
+    name: cfg.name!,
+    stream: cfg.name!,
+    create: (jsm) => jsm.streams.add({ ...cfg, name: cfg.name! }),
+    update: cfg,
+  }));
+  const buckets = bucketConfigs(config, router).map((b: BucketConfig): Resource => ({
+    kind: "bucket",
+    name: b.name,
+    stream: kvStream(b.name),
+    create: (_jsm, kvm) =>
+      kvm.create(b.name, {
+        history: 1,
+        ttl: b.ttl,
+        max_bytes: limit(b.max_bytes),
+        storage: storageOf(b.storage),
+        replicas: b.replicas,
+      }),
+    update: { max_age: ns(b.ttl), max_bytes: limit(b.max_bytes), num_replicas: b.replicas },
+  }));
+  return [...streams, ...buckets];
+}
+
+/** The configuration of an existing stream, or undefined when it does not exist. */
+async function streamConfig(
+  jsm: JetStreamManager,
+  name: string,
+): Promise<StreamConfig | undefined> {
   try {
-    const info = await jsm.streams.info(cfg.name!);
-    await jsm.streams.update(cfg.name!, { ...info.config, ...cfg });
-    return "updated";
+    return (await jsm.streams.info(name)).config;
   } catch (e) {
-    if (!/stream not found/i.test((e as Error).message)) throw e;
-    await jsm.streams.add({ ...cfg, name: cfg.name! });
-    return "created";
+    if (/stream not found/i.test((e as Error).message)) return undefined;
+    throw e;
   }
 }
 
-/** Creates or updates the streams and buckets of `router`'s namespace. */
+/** True when `e` (or an error it wraps) is nats-server refusing a subject: Permissions Violation. */
+export function isPermissionViolation(e: unknown): boolean {
+  for (let c = e; c instanceof Error; c = c.cause) {
+    if (/permissions violation/i.test(c.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Streams or buckets of a namespace that do not exist and that this identity may not create.
+ * The message names them and tells the operator what creates them.
+ */
+export class MissingResourcesError extends Error {
+  constructor(readonly namespace: string, readonly missing: string[]) {
+    super(
+      `the JetStream resources of namespace ${JSON.stringify(namespace)} do not exist: ` +
+        `${missing.join(", ")}; this NATS user may not create them (only the admin identity ` +
+        "creates and updates streams and buckets). Start `osapi nats server start` (or " +
+        "`osapi serve`) for this namespace first, or run with an admin identity.",
+    );
+    this.name = "MissingResourcesError";
+  }
+}
+
+/** Creates or updates the streams and buckets of `router`'s namespace (the admin identity). */
 export async function ensureResources(
   nc: NatsConnection,
   config: Config,
@@ -122,37 +208,49 @@ export async function ensureResources(
   log?: Logger,
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  for (const cfg of streamConfigs(config, router)) {
-    const what = await upsertStream(jsm, cfg);
-    log?.debug(`stream ${what}`, { stream: cfg.name });
+  const kvm = new Kvm(nc);
+  for (const r of resourcesOf(config, router)) {
+    const existing = await streamConfig(jsm, r.stream);
+    if (existing === undefined) await r.create(jsm, kvm);
+    else await jsm.streams.update(r.stream, { ...existing, ...r.update });
+    log?.debug(`${r.kind} ${existing === undefined ? "created" : "updated"}`, { [r.kind]: r.name });
+  }
+}
+
+/**
+ * What the API and the worker call before using the namespace's resources. Against a server
+ * that requires no authentication (no permissions) it is {@link ensureResources}. Otherwise the
+ * streams and buckets are verified, never updated: existing ones are used as they are, missing
+ * ones are created where the user may (e.g. a token shared by everything); a user that may not
+ * (api, worker) gets a {@link MissingResourcesError} naming every missing one.
+ */
+export async function ensureOrVerifyResources(
+  nc: NatsConnection,
+  config: Config,
+  router: SubjectRouter,
+  log?: Logger,
+): Promise<void> {
+  if (!nc.info?.auth_required) return await ensureResources(nc, config, router, log);
+  const jsm = await jetstreamManager(nc);
+  const missing: Resource[] = [];
+  for (const r of resourcesOf(config, router)) {
+    if (await streamConfig(jsm, r.stream) === undefined) missing.push(r);
+  }
+  if (missing.length === 0) {
+    log?.debug("streams and buckets verified", { namespace: router.namespace });
+    return;
   }
   const kvm = new Kvm(nc);
-  for (const b of bucketConfigs(config, router)) {
-    const stream = `KV_${b.name}`;
-    let exists = true;
+  const refused: string[] = [];
+  for (const r of missing) {
     try {
-      await jsm.streams.info(stream);
+      await r.create(jsm, kvm);
+      log?.info(`${r.kind} created`, { [r.kind]: r.name });
     } catch (e) {
-      if (!/stream not found/i.test((e as Error).message)) throw e;
-      exists = false;
-    }
-    if (!exists) {
-      await kvm.create(b.name, {
-        history: 1,
-        ttl: b.ttl,
-        max_bytes: limit(b.max_bytes),
-        storage: storageOf(b.storage),
-        replicas: b.replicas,
-      });
-      log?.debug("bucket created", { bucket: b.name });
-    } else {
-      await upsertStream(jsm, {
-        name: stream,
-        max_age: ns(b.ttl),
-        max_bytes: limit(b.max_bytes),
-        num_replicas: b.replicas,
-      });
-      log?.debug("bucket updated", { bucket: b.name });
+      if (/already in use/i.test((e as Error).message)) continue; // another component won
+      if (!isPermissionViolation(e)) throw e;
+      refused.push(`${r.kind} ${r.name}`);
     }
   }
+  if (refused.length > 0) throw new MissingResourcesError(router.namespace, refused);
 }

@@ -305,12 +305,18 @@ export const JS_API = {
    * consumer name, or `""` for the bare form (`$JS.API.CONSUMER.LIST.<stream>`).
    */
   consumer: (op: ConsumerApiOp, stream: string, rest = ">"): string =>
+/** The subject of one key (or key pattern, e.g. `events.>`) of a KV bucket (`$KV.<bucket>.<key>`). */
+export function kvKeySubject(bucket: string, key: string): string {
+  return `$KV.${bucket}.${key}`;
+}
+
     `$JS.API.CONSUMER.${op}.${stream}${rest === "" ? "" : `.${rest}`}`,
   /** Direct gets from a stream: payload form (`rest` = `""`) or subject form (`">"`). */
   directGet: (stream: string, rest = ">"): string =>
     `$JS.API.DIRECT.GET.${stream}${rest === "" ? "" : `.${rest}`}`,
-  /** Acknowledgements of messages of a stream. */
-  ack: (stream: string): string => `$JS.ACK.${stream}.>`,
+  /** Acknowledgements of messages of a stream (`consumer`: only those of one consumer). */
+  ack: (stream: string, consumer?: string): string =>
+    consumer === undefined ? `$JS.ACK.${stream}.>` : `$JS.ACK.${stream}.${consumer}.>`,
   /** Flow control replies of push consumers (KV watchers) on a stream. */
   flowControl: (stream: string): string => `$JS.FC.${stream}.>`,
 } as const;

@@ -10,7 +10,7 @@ import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
-import { ensureResources, routerFor } from "../nats/resources.ts";
+import { ensureResources, routerFor, serverNamespaces } from "../nats/resources.ts";
 import {
   adminClientConfig,
   type AdminIdentity,
@@ -38,7 +38,7 @@ export interface SupervisorOptions {
   /** Path of the nats-server binary (from `resolveNatsServer`). */
   binary: string;
   log: Logger;
-  /** Namespaces whose streams and buckets are ensured besides `nats.server.namespace`. */
+  /** Namespaces whose streams and buckets are ensured besides `serverNamespaces(config)`. */
   namespaces?: string[];
   /** Milliseconds between SIGTERM (or the end of lame duck) and SIGKILL (default 10 s). */
   stopGrace?: number;
@@ -234,12 +234,13 @@ class Supervisor implements NatsSupervisor {
     return true;
   }
 
-  /** Ensures the streams and buckets of every namespace, as the admin identity. */
+  /**
+   * Ensures (creates or updates) the streams and buckets of every namespace, as the admin
+   * identity: the only identity allowed to (see src/nats/permissions.ts).
+   */
   async #ensureResources(): Promise<void> {
     const config = this.#config;
-    const namespaces = [
-      ...new Set([config.nats.server.namespace, ...(this.opts.namespaces ?? [])]),
-    ];
+    const namespaces = [...new Set([...serverNamespaces(config), ...(this.opts.namespaces ?? [])])];
     const deadline = Date.now() + config.nats.server.ready_timeout;
     for (;;) {
       try {

@@ -7,7 +7,7 @@ import { type Consumer, jetstream, jetstreamManager, type JsMsg } from "@nats-io
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { connectNats, serverUrls } from "../nats/connect.ts";
-import { ensureResources, routerFor } from "../nats/resources.ts";
+import { ensureOrVerifyResources, routerFor } from "../nats/resources.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { JobRecords } from "../job/records.ts";
 import { WorkerRegistry } from "../job/registry.ts";
@@ -64,7 +64,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   try {
     const jsm = await jetstreamManager(nc);
     const ensure = async () => {
-      await ensureResources(nc, config, router, log);
+      await ensureOrVerifyResources(nc, config, router, log);
       return ensureWorkerConsumers(jsm, config, router, hostname, labels);
     };
     const names = await ensure();
