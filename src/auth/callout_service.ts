@@ -12,7 +12,11 @@ import { dataDir, ensurePrivateDir } from "../config/paths.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
-import { permissionsFor } from "../nats/permissions.ts";
+import {
+  type Permissions as NatsPermissions,
+  permissionsFor,
+  tokenPermissions,
+} from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
 import { isBcryptHash, quote } from "../server/render.ts";
 import { shown } from "../config/fields.ts";
@@ -251,23 +255,25 @@ export async function calloutConfigFragment(
   return lines.join("\n") + "\n";
 }
 
-/** API permissions that change hosts (and so may publish jobs over NATS). */
-const WRITE_PERMISSIONS: readonly Permission[] = ["job:write", "network:write", "command:execute"];
-
 /**
- * The NATS permissions of an API token: the `api` set fenced to `namespace`; tokens without a
- * write permission lose the job publish subjects (read-only).
+ * The NATS permissions of an API token, fenced to `namespace` (see `tokenPermissions`):
+ * `job:read` reads job records and results; `job:write` also publishes query jobs;
+ * `command:execute` publishes modify jobs (`<ns>.jobs.modify.>` carries command exec/shell and
+ * DNS updates, so `network:write` alone is not enough). Any other permission (e.g. `health:read`)
+ * gets only its inbox. No token writes KV (audit log, registry), deletes DLQ messages or
+ * administers streams or consumers. Jobs published straight over NATS bypass the API's audit
+ * log and job record: grant `job:write`/`command:execute` tokens NATS access knowingly.
  */
 export function tokenNatsPermissions(
   config: Config,
   perms: ReadonlySet<Permission>,
   namespace: string,
-) {
-  const router = routerFor(config, namespace);
-  const api = permissionsFor("api", router);
-  if (WRITE_PERMISSIONS.some((p) => perms.has(p))) return api;
-  const jobs = new Set([router.jobsWildcard("query"), router.jobsWildcard("modify")]);
-  return { publish: api.publish.filter((s) => !jobs.has(s)), subscribe: api.subscribe };
+): NatsPermissions {
+  return tokenPermissions(routerFor(config, namespace), {
+    readJobs: perms.has("job:read"),
+    queryJobs: perms.has("job:write"),
+    modifyJobs: perms.has("command:execute"),
+  });
 }
 
 /** Options of {@link osapiAuthorizer}. */

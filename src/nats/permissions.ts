@@ -157,6 +157,43 @@ function viewPermissions(router: SubjectRouter): Permissions {
   };
 }
 
+/** What a client holding an API token may do over NATS (from its API permissions). */
+export interface TokenAccess {
+  /** Subscribe to results; read (get, direct get) job records and results. */
+  readJobs: boolean;
+  /** Publish query jobs (`<ns>.jobs.query.>`). */
+  queryJobs: boolean;
+  /** Publish modify jobs (`<ns>.jobs.modify.>`: command exec/shell, DNS updates). */
+  modifyJobs: boolean;
+}
+
+/**
+ * The permissions of a client holding an API token (auth callout), fenced to the router's
+ * namespace: its inbox and the account's JetStream info, plus what `access` grants. Never a KV
+ * write (audit log, registry, job records), a DLQ delete, nor any stream or consumer operation.
+ */
+export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Permissions {
+  const read = (bucket: string) => {
+    const stream = kvStream(bucket);
+    return [
+      JS_API.stream("INFO", stream),
+      JS_API.stream("MSG.GET", stream),
+      JS_API.directGet(stream, ""),
+      JS_API.directGet(stream),
+    ];
+  };
+  const reads = access.readJobs || access.queryJobs || access.modifyJobs;
+  return {
+    publish: [
+      JS_API.info,
+      ...(access.queryJobs ? [router.jobsWildcard("query")] : []),
+      ...(access.modifyJobs ? [router.jobsWildcard("modify")] : []),
+      ...(reads ? [router.jobBucket, router.responseBucket].flatMap(read) : []),
+    ],
+    subscribe: [router.inboxWildcard(), ...(reads ? [router.resultsWildcard()] : [])],
+  };
+}
+
 function union(a: Permissions, b: Permissions): Permissions {
   const merge = (x: string[], y: string[]) => [...new Set([...x, ...y])];
   return { publish: merge(a.publish, b.publish), subscribe: merge(a.subscribe, b.subscribe) };
