@@ -22,6 +22,7 @@ import {
 } from "./admin_identity.ts";
 import { authFragment } from "./auth_fragment.ts";
 import { preflight } from "./check.ts";
+import { removePidFile, stopStaleServer, writePidFile } from "./pid_file.ts";
 import { hostPort, type RenderOptions, renderServerConfig } from "./render.ts";
 
 /** The supervisor could not start nats-server, or gave up restarting it. */
@@ -186,6 +187,9 @@ class Supervisor implements NatsSupervisor {
       pumpLines(child.stderr, this.#nlog, tail),
     ]).then(() => {});
     this.opts.log.debug("nats-server spawned", { pid: child.pid });
+    writePidFile(pidFilePath(this.#config), child.pid).catch((e) =>
+      this.opts.log.warn("cannot write the nats-server pid file", { error: (e as Error).message })
+    );
     return { child, status: child.status, pumps, tail };
   }
 
@@ -400,6 +404,7 @@ class Supervisor implements NatsSupervisor {
       if (r) await this.#kill(r, true);
       this.#http?.close();
       globalThis.removeEventListener("unload", this.#onUnload);
+      await removePidFile(pidFilePath(this.#config));
       this.opts.log.info("nats-server stopped");
       this.#resolveDone();
     })();
@@ -432,6 +437,11 @@ export function configFilePath(config: Config): string {
   return `${natsStateDir(config)}/nats-server.conf`;
 }
 
+/** Where the pid of the running nats-server is kept. */
+export function pidFilePath(config: Config): string {
+  return `${natsStateDir(config)}/nats-server.pid`;
+}
+
 /**
  * Renders, checks and starts nats-server; resolves once it is ready and the streams and buckets
  * exist. Notices of the renderer (e.g. hashed plaintext passwords) are logged once.
@@ -448,6 +458,8 @@ export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupe
   for (const n of rendered.notices) log.warn(n);
   await ensurePrivateDir(natsStateDir(config));
   const file = configFilePath(config);
+  // A nats-server orphaned by a killed osapi holds the ports: stop it first.
+  await stopStaleServer(pidFilePath(config), file, log);
   await writeSecretFile(file, rendered.text);
   await preflight(config, opts.binary, file);
   const sup = new Supervisor(opts, identity, file);
