@@ -77,6 +77,7 @@ const natsUserShape = {
     pattern: NAMESPACE_PATTERN,
     patternHelp: NAMESPACE_HELP,
   }),
+  hostname: str("", "host name of the worker this user is for (empty: any host)"),
 };
 
 /** The whole osapi.yaml schema. */
@@ -94,7 +95,6 @@ export const schema = section("osapi configuration", {
       binary: str("", "path of a nats-server binary to use (empty: cache, PATH, then download)"),
       version: str("2.14.5", "nats-server version to download and to require from the cache", {
         pattern: /^\d+\.\d+\.\d+(-[A-Za-z0-9.]+)?$/,
-  hostname: str("", "host name of the worker this user is for (empty: any host)"),
         patternHelp: "a version such as 2.14.5",
       }),
       download_url: str(

@@ -274,6 +274,11 @@ export function kvStream(bucket: string): string {
   return `KV_${bucket}`;
 }
 
+/** The subject of one key (or key pattern, e.g. `events.>`) of a KV bucket (`$KV.<bucket>.<key>`). */
+export function kvKeySubject(bucket: string, key: string): string {
+  return `$KV.${bucket}.${key}`;
+}
+
 /** Wildcard over the key subjects of a KV bucket (`$KV.<bucket>.>`). */
 export function kvKeysWildcard(bucket: string): string {
   return `$KV.${bucket}.>`;
@@ -305,11 +310,6 @@ export const JS_API = {
    * consumer name, or `""` for the bare form (`$JS.API.CONSUMER.LIST.<stream>`).
    */
   consumer: (op: ConsumerApiOp, stream: string, rest = ">"): string =>
-/** The subject of one key (or key pattern, e.g. `events.>`) of a KV bucket (`$KV.<bucket>.<key>`). */
-export function kvKeySubject(bucket: string, key: string): string {
-  return `$KV.${bucket}.${key}`;
-}
-
     `$JS.API.CONSUMER.${op}.${stream}${rest === "" ? "" : `.${rest}`}`,
   /** Direct gets from a stream: payload form (`rest` = `""`) or subject form (`">"`). */
   directGet: (stream: string, rest = ">"): string =>
