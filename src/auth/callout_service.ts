@@ -18,7 +18,7 @@ import {
   tokenPermissions,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
-import { isBcryptHash, quote } from "../server/render.ts";
+import { emptyNamespaceMix, isBcryptHash, quote } from "../server/render.ts";
 import { shown } from "../config/fields.ts";
 import { buildRoleTable, effectivePermissions, type Permission, type RoleTable } from "./rbac.ts";
 import { loadSigningKey } from "./signing_key.ts";
@@ -144,7 +144,8 @@ export function calloutTargetAccounts(c: CalloutConfig): string[] {
   return [...new Set([c.target_account, ...c.users.map((u) => u.account).filter((a) => a)])];
 }
 
-function checkCalloutConfig(c: CalloutConfig): void {
+function checkCalloutConfig(config: Config): void {
+  const c = config.nats.server.auth.callout;
   const base = "nats.server.auth.callout";
   const issues = [];
   const named: [string, string][] = [
@@ -175,6 +176,23 @@ function checkCalloutConfig(c: CalloutConfig): void {
       });
     }
   });
+  // API tokens land in the target account, in nats.server.namespace
+  const serverNs = config.nats.server.namespace;
+  const members = [
+    { key: "nats.server.namespace", namespace: serverNs, role: "api" as const, account: "" },
+    ...c.users.map((u, i) => ({
+      key: `${base}.users[${i}].namespace`,
+      namespace: u.namespace || serverNs,
+      role: u.role,
+      account: u.account,
+    })),
+  ];
+  for (const account of calloutTargetAccounts(c)) {
+    const mix = emptyNamespaceMix(
+      members.filter((m) => (m.account || c.target_account) === account),
+    );
+    if (mix !== undefined) issues.push(mix);
+  }
   if (calloutTargetAccounts(c).includes(c.account)) {
     issues.push({
       path: `${base}.target_account`,
@@ -205,7 +223,7 @@ export async function calloutConfigFragment(
   opts: CalloutFragmentOptions = {},
 ): Promise<string> {
   const c = config.nats.server.auth.callout;
-  checkCalloutConfig(c);
+  checkCalloutConfig(config);
   const keys = opts.keys ?? await ensureCalloutKeys(config);
   const auth = keys.client.auth;
   let serviceUser: string;
@@ -370,7 +388,7 @@ export async function startCalloutService(
   opts: CalloutServiceOptions = {},
 ): Promise<CalloutService> {
   const clog = log.child("auth-callout");
-  checkCalloutConfig(config.nats.server.auth.callout);
+  checkCalloutConfig(config);
   const keys = await ensureCalloutKeys(config, clog);
   let signingKey = opts.signingKey;
   if (signingKey === undefined && !opts.authorize) {

@@ -19,9 +19,26 @@ import {
   strings,
 } from "./fields.ts";
 
-/** Namespaces: 1-32 characters of `[A-Za-z0-9_-]`, or empty for OSAPI's unprefixed names. */
-export const NAMESPACE_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
-const NAMESPACE_HELP = "1-32 characters of A-Z a-z 0-9 _ - (or empty for no prefix)";
+/**
+ * Namespace names that would collide with another namespace's names, compared case-insensitively
+ * (see `validateNamespace` in src/nats/subjects.ts): the empty namespace's top-level subject
+ * tokens (`jobs`, `dlq`), its account (`DEFAULT`), the operator's system account (`SYS`).
+ */
+export const RESERVED_NAMESPACES = ["jobs", "dlq", "DEFAULT", "SYS"] as const;
+/** Reserved namespace prefixes: NATS's own subjects (`_INBOX`, `_R_`) and KV/object streams. */
+export const RESERVED_NAMESPACE_PREFIXES = ["_", "KV_", "OBJ_"] as const;
+/**
+ * Namespaces: 1-32 characters of `[A-Za-z0-9_-]`, not reserved, or empty for OSAPI's
+ * unprefixed names.
+ */
+export const NAMESPACE_PATTERN = new RegExp(
+  `^(?!(?:${RESERVED_NAMESPACES.join("|")})$|${RESERVED_NAMESPACE_PREFIXES.join("|")})` +
+    "[A-Za-z0-9_-]{1,32}$",
+  "i",
+);
+const NAMESPACE_HELP = "1-32 characters of A-Z a-z 0-9 _ - other than " +
+  `${RESERVED_NAMESPACES.join(", ")} and not starting with ` +
+  `${RESERVED_NAMESPACE_PREFIXES.join(", ")} (or empty for no prefix)`;
 
 /** Client-side NATS auth types. */
 export const CLIENT_AUTH_TYPES = ["none", "token", "user_pass", "nkey", "creds"] as const;

@@ -2,8 +2,18 @@
  * The subject router: the only place that names NATS things (subjects, streams, buckets,
  * consumers, inbox prefixes). A namespace prefixes every name so that several deployments can
  * share one NATS cluster; the empty namespace gives OSAPI's unprefixed names.
+ *
+ * The empty namespace is OSAPI's unprefixed compatibility mode, NOT a namespace isolated from
+ * the others on a shared server: its inbox prefix is plain `_INBOX`, so its users' reply
+ * wildcard `_INBOX.>` covers every other namespace's inboxes (`_INBOX.<ns>.>`). Give every
+ * deployment that shares a server with another a namespace (or `isolation: account`); the
+ * renderer refuses users of the empty namespace next to other namespaces' users in one account.
  */
-import { NAMESPACE_PATTERN } from "../config/schema.ts";
+import {
+  NAMESPACE_PATTERN,
+  RESERVED_NAMESPACE_PREFIXES,
+  RESERVED_NAMESPACES,
+} from "../config/schema.ts";
 
 /** Query jobs read the host; modify jobs change it. */
 export type JobKind = "query" | "modify";
@@ -47,8 +57,29 @@ const TOKEN = /^[A-Za-z0-9_-]+$/;
 const LABEL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TOKEN = 128;
 
-/** Checks a namespace: empty, or 1-32 characters of `[A-Za-z0-9_-]`. */
+/**
+ * Checks a namespace: empty, or 1-32 characters of `[A-Za-z0-9_-]` that are not reserved.
+ * Reserved (case-insensitively), because another namespace's names would overlap theirs:
+ * - `jobs`, `dlq`: the empty namespace's top-level subject tokens (`dlq.jobs.>`, its DLQ
+ *   subjects, would be namespace `dlq`'s job subjects);
+ * - `DEFAULT`: the account of the empty namespace with account isolation; `SYS`: the operator
+ *   mode system account;
+ * - names starting with `_` (NATS's `_INBOX.`, `_R_.` reply subjects), `KV_` or `OBJ_` (the
+ *   streams backing KV buckets and object stores).
+ */
 export function validateNamespace(namespace: string): string {
+  const lower = namespace.toLowerCase();
+  const name = RESERVED_NAMESPACES.find((r) => r.toLowerCase() === lower);
+  const prefix = RESERVED_NAMESPACE_PREFIXES.find((p) => lower.startsWith(p.toLowerCase()));
+  if (namespace !== "" && (name ?? prefix) !== undefined) {
+    throw new RouteError(
+      `invalid namespace ${JSON.stringify(namespace)}: ${
+        name ? `${name} is reserved` : `names starting with ${prefix} are reserved`
+      } (its subjects, streams or account would overlap another namespace's); ` +
+        `reserved: ${RESERVED_NAMESPACES.join(", ")} and names starting with ` +
+        RESERVED_NAMESPACE_PREFIXES.join(", "),
+    );
+  }
   if (namespace !== "" && !NAMESPACE_PATTERN.test(namespace)) {
     throw new RouteError(
       `invalid namespace ${JSON.stringify(namespace)}: expected 1-32 characters of ` +

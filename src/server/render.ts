@@ -144,9 +144,49 @@ export function hostPort(host: string, port: number): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** The permissions of a server user: its role fenced to its namespace (default: the server's). */
-export function userPermissions(config: Config, role: NatsRole, namespace: string): Permissions {
-  return permissionsFor(role, routerFor(config, namespace || config.nats.server.namespace));
+/**
+ * The permissions of a server user: its role fenced to its namespace (default: the server's)
+ * and, for a worker with a `hostname`, to that host.
+ */
+export function userPermissions(
+  config: Config,
+  role: NatsRole,
+  namespace: string,
+  hostname = "",
+): Permissions {
+  return permissionsFor(role, routerFor(config, namespace || config.nats.server.namespace), {
+    hostname,
+  });
+}
+
+/** A user as far as sharing an account goes: its config key, effective namespace and role. */
+export interface NamespacedUser {
+  /** The key that sets its namespace, e.g. `nats.server.auth.users[0].namespace`. */
+  key: string;
+  namespace: string;
+  role: NatsRole;
+}
+
+/**
+ * The problem with users of the empty namespace next to other namespaces' users in one account
+ * (the key of the first such user and the message), or undefined. The empty namespace is OSAPI's unprefixed compatibility mode: its users
+ * subscribe to `_INBOX.>`, which covers every other namespace's inboxes, so it is not isolated
+ * from them. Admin users see everything anyway and are not counted.
+ */
+export function emptyNamespaceMix(
+  users: NamespacedUser[],
+): { path: string; message: string } | undefined {
+  const scoped = users.filter((u) => u.role !== "admin");
+  const bare = scoped.find((u) => u.namespace === "");
+  const other = scoped.find((u) => u.namespace !== "");
+  if (!bare || !other) return undefined;
+  const message =
+    `${bare.key}: the empty namespace (from nats.server.namespace: OSAPI's unprefixed ` +
+    `compatibility mode) cannot share an account with namespace ${
+      JSON.stringify(other.namespace)
+    } (${other.key}): its users subscribe to _INBOX.> and would receive that namespace's ` +
+    "replies; give every user a namespace, or set nats.server.auth.isolation: account";
+  return { path: bare.key, message };
 }
 
 function writePermissions(w: ConfWriter, p: Permissions): void {
@@ -185,10 +225,13 @@ function writeAdminUser(w: ConfWriter, publicKey: string): void {
   writePermissions(w, ADMIN_PERMISSIONS);
 }
 
-/** A configured user: its namespace, role and how to write its identity lines. */
+/** A configured user: its key, namespace, role, host and how to write its identity lines. */
 interface UserEntry {
+  /** Its list entry, e.g. `nats.server.auth.users[0]`. */
+  key: string;
   namespace: string;
   role: NatsRole;
+  hostname: string;
   identity: () => void;
 }
 
@@ -207,11 +250,19 @@ function writeUsers(
 ): void {
   const auth = config.nats.server.auth;
   const serverNs = config.nats.server.namespace;
-  const entry = (u: UserEntry, p = userPermissions(config, u.role, u.namespace)) => () => {
+  const entry = (u: UserEntry, p?: Permissions) => () => {
     u.identity();
-    writePermissions(w, p);
+    writePermissions(w, p ?? userPermissions(config, u.role, u.namespace, u.hostname));
   };
   if (auth.isolation !== "account") {
+    const mix = emptyNamespaceMix(
+      users.map((u) => ({
+        key: `${u.key}.namespace`,
+        namespace: u.namespace || serverNs,
+        role: u.role,
+      })),
+    );
+    if (mix !== undefined) throw new RenderError(mix.message);
     w.block("authorization", () => {
       w.value("timeout", seconds(auth.timeout));
       w.maps("users", [...users.map((u) => entry(u)), () => writeAdminUser(w, admin)]);
@@ -332,8 +383,10 @@ async function writeAuth(
         opts,
         admin,
         auth.users.map((u, i) => ({
+          key: `nats.server.auth.users[${i}]`,
           namespace: u.namespace,
           role: u.role,
+          hostname: u.hostname,
           identity: () => {
             w.comment(`role ${u.role}${mapped ? " (client certificate)" : ""}`);
             w.value("user", u.username);
@@ -361,9 +414,11 @@ async function writeAuth(
         config,
         opts,
         admin,
-        auth.nkeys.map((u) => ({
+        auth.nkeys.map((u, i) => ({
+          key: `nats.server.auth.nkeys[${i}]`,
           namespace: u.namespace,
           role: u.role,
+          hostname: u.hostname,
           identity: () => {
             w.comment(`role ${u.role}`);
             w.value("nkey", u.public_key);
