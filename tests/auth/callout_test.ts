@@ -19,7 +19,9 @@ import {
   calloutConfigFragment,
   ensureCalloutKeys,
   startCalloutService,
+  tokenNatsPermissions,
 } from "../../src/auth/callout_service.ts";
+import type { Permission } from "../../src/auth/rbac.ts";
 import { generateKey, type KeyPair } from "../../src/auth/nats_keys.ts";
 import { unixNow } from "../../src/auth/nats_jwt.ts";
 import { signToken } from "../../src/auth/tokens.ts";
@@ -36,6 +38,7 @@ import {
   tryConnect,
 } from "../helpers/nats_auth.ts";
 import type { TestNatsServer } from "../helpers/nats_server.ts";
+import { allows } from "../helpers/subject_match.ts";
 
 const ALL = { pub: { allow: [">"] }, sub: { allow: [">"] } };
 
@@ -492,17 +495,70 @@ Deno.test("osapi callout: tampered, expired and wrongly signed tokens are refuse
   });
 });
 
-Deno.test("osapi callout: a read-only token cannot submit jobs", async () => {
+Deno.test("osapi callout: a read-only token cannot submit jobs nor write anything", async () => {
   await osapiSetup(async ({ s }) => {
     const token = await signToken(SIGNING_KEY, { subject: "viewer", roles: ["read"] });
     const nc = await tryConnect(s.url, { token, inboxPrefix: "_INBOX.alpha" });
     if (nc instanceof Error) throw nc;
     try {
-      assert.match(await publishDenied(nc, "alpha.jobs.modify._any"), /permissions violation/i);
+      for (
+        const subject of [
+          "alpha.jobs.modify._any",
+          "alpha.jobs.query._any",
+          "alpha.jobs.results.j1",
+          "$KV.alpha-audit-log.forged",
+          "$KV.alpha-worker-registry.h1",
+          "$KV.alpha-job-queue.jobs.j1",
+          "$JS.API.STREAM.UPDATE.alpha-JOBS",
+          "$JS.API.STREAM.MSG.DELETE.alpha-JOBS-DLQ",
+          "$JS.API.CONSUMER.CREATE.alpha-JOBS.x",
+        ]
+      ) {
+        assert.match(await publishDenied(nc, subject), /permissions violation/i, subject);
+      }
     } finally {
       await nc.close();
     }
   });
+});
+
+Deno.test("API token permissions map to NATS subjects: reads, query jobs, modify jobs, never writes", () => {
+  const config = osapiConfig("/nonexistent");
+  const subjects = {
+    query: "alpha.jobs.query._any",
+    modify: "alpha.jobs.modify.host.h1",
+    read: "$JS.API.DIRECT.GET.KV_alpha-job-queue.$KV.alpha-job-queue.jobs.j1",
+  };
+  const never = [
+    "$KV.alpha-audit-log.x",
+    "$KV.alpha-worker-registry.h1",
+    "$KV.alpha-job-queue.jobs.j1",
+    "$KV.alpha-job-responses.j1.h1",
+    "$JS.API.STREAM.MSG.DELETE.alpha-JOBS-DLQ",
+    "$JS.API.STREAM.CREATE.alpha-JOBS",
+    "$JS.API.STREAM.UPDATE.KV_alpha-audit-log",
+    "$JS.API.CONSUMER.CREATE.KV_alpha-job-queue.x",
+    "$JS.API.CONSUMER.DURABLE.CREATE.alpha-JOBS.x",
+    "beta.jobs.query._any",
+  ];
+  const cases: [Permission[], (keyof typeof subjects)[]][] = [
+    [["health:read"], []],
+    [["system:read", "network:read", "audit:read"], []],
+    [["network:write"], []],
+    [["job:read"], ["read"]],
+    [["job:write"], ["read", "query"]],
+    [["command:execute"], ["read", "modify"]],
+    [["job:write", "command:execute"], ["read", "query", "modify"]],
+  ];
+  for (const [perms, may] of cases) {
+    const p = tokenNatsPermissions(config, new Set(perms), "alpha");
+    for (const [what, subject] of Object.entries(subjects)) {
+      assert.equal(allows(p.publish, subject), may.includes(what as never), `${perms}: ${what}`);
+    }
+    for (const subject of never) assert.ok(!allows(p.publish, subject), `${perms}: ${subject}`);
+    assert.equal(allows(p.subscribe, "alpha.jobs.results.j1"), may.length > 0, `${perms}`);
+    assert.ok(!allows(p.subscribe, "_INBOX.beta.x"));
+  }
 });
 
 Deno.test("osapi callout: encrypted with a configured xkey", async () => {
@@ -564,6 +620,34 @@ Deno.test("osapi callout keys are generated once, 0600, and reused", async () =>
     assert.equal(a.servicePublicKey, b.servicePublicKey);
     assert.equal((await Deno.stat(`${dir}/callout/issuer.nk`)).mode! & 0o777, 0o600);
     assert.equal((await Deno.stat(`${dir}/callout/service.nk`)).mode! & 0o777, 0o600);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("osapi callout: the empty namespace next to another namespace in one account is a config error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const user = (extra: Record<string, string>) => ({
+      username: "w",
+      password: bcrypt.hashSync("w-pw", 4),
+      role: "worker",
+      namespace: "b",
+      ...extra,
+    });
+    const config = (extra: Record<string, string>) =>
+      configFromRaw({
+        data_dir: dir,
+        nats: { server: { namespace: "", auth: { callout: { users: [user(extra)] } } } },
+      });
+    const e = await calloutConfigFragment(config({}), { bcryptCost: 4 }).catch((e) => e);
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.match(
+      e.message,
+      /nats\.server\.namespace: the empty namespace .*"b" \(nats\.server\.auth\.callout\.users\[0\]\.namespace\).*_INBOX\.>/,
+    );
+    // in an account of its own, namespace b shares nothing with the empty namespace's tokens
+    assert.match(await calloutConfigFragment(config({ account: "B" }), { bcryptCost: 4 }), /B: \{/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -4,14 +4,22 @@ import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectNats } from "../../src/nats/connect.ts";
 import { permissionsFor } from "../../src/nats/permissions.ts";
-import { ensureResources, routerFor } from "../../src/nats/resources.ts";
-import { SubjectRouter } from "../../src/nats/subjects.ts";
+import {
+  ensureOrVerifyResources,
+  ensureResources,
+  MissingResourcesError,
+  routerFor,
+  serverNamespaces,
+} from "../../src/nats/resources.ts";
+import { JS_API, kvStream, RouteError, SubjectRouter } from "../../src/nats/subjects.ts";
+import { RenderError, renderServerConfig } from "../../src/server/render.ts";
 import { silent } from "../../src/log.ts";
-import { configFromRaw } from "../../src/config/load.ts";
+import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { createJobClient } from "../../src/job/client.ts";
 import { startWorker } from "../../src/worker/worker.ts";
 import { testProviders } from "../helpers/jobs.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
+import { allows } from "../helpers/subject_match.ts";
 
 const ROLES = ["api", "worker", "component"] as const;
 
@@ -26,6 +34,30 @@ function fenced(subject: string, ns: string): boolean {
     subject.startsWith(`$KV.${ns}-`) || streamOrBucket.test(subject);
 }
 
+/**
+ * Subjects no api, worker or component user of namespace `a` may publish to, whatever its
+ * allow list looks like: stream administration (nats-server does not check a stream's
+ * subjects, sources or mirror against permissions), consumer deletion, anything of namespace b.
+ */
+function forbiddenPublish(a: SubjectRouter, b: SubjectRouter): string[] {
+  const admin = [...a.streams, "ANY"].flatMap((s) =>
+    (["CREATE", "UPDATE", "DELETE", "PURGE"] as const).map((op) => JS_API.stream(op, s))
+  );
+  return [
+    ...admin,
+    JS_API.consumer("DELETE", a.stream, a.anyConsumer("query")),
+    JS_API.consumer("DELETE", a.stream, a.workerConsumer("h1")),
+    b.job("query", { type: "any" }),
+    b.result("j1"),
+    JS_API.stream("INFO", b.stream),
+    JS_API.stream("UPDATE", b.stream),
+    JS_API.directGet(kvStream(b.jobBucket), ""),
+    `$KV.${b.jobBucket}.k`,
+    JS_API.consumer("CREATE", b.stream, b.anyConsumer("query")),
+    "$SYS.REQ.SERVER.PING",
+  ];
+}
+
 Deno.test("api, worker and component permissions stay inside their namespace and never name $SYS", () => {
   const router = new SubjectRouter("a");
   for (const role of ROLES) {
@@ -35,6 +67,19 @@ Deno.test("api, worker and component permissions stay inside their namespace and
       assert.ok(fenced(s, "a"), `${role}: ${s} is outside namespace a`);
       assert.ok(!s.includes("$SYS"), `${role}: ${s}`);
       assert.ok(!s.startsWith(">") && !s.startsWith("*"), `${role}: ${s}`);
+    }
+  }
+  // what the allow lists really permit, matched as nats-server matches them
+  const b = new SubjectRouter("b");
+  for (const role of ROLES) {
+    for (const hostname of ["", "h1"]) {
+      const p = permissionsFor(role, router, { hostname });
+      for (const s of forbiddenPublish(router, b)) {
+        assert.ok(!allows(p.publish, s), `${role} (host ${hostname || "any"}) may publish ${s}`);
+      }
+      for (const s of ["_INBOX.b.x", "b.jobs.results.j1", "b.jobs.query._any", "_INBOX.x"]) {
+        assert.ok(!allows(p.subscribe, s), `${role} may subscribe ${s}`);
+      }
     }
   }
   // the fence check itself rejects other namespaces
@@ -54,20 +99,55 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   assert.ok(api.publish.includes("$KV.prod-audit-log.>"));
   assert.ok(api.publish.includes("$JS.API.STREAM.INFO.prod-JOBS"));
   assert.ok(api.publish.includes("$JS.API.DIRECT.GET.KV_prod-job-queue.>"));
-  assert.ok(!api.publish.includes("$JS.ACK.prod-JOBS.>"));
+  assert.ok(!allows(api.publish, "$JS.ACK.prod-JOBS.prod-any-query.1.1.1.1.1"));
+  // no consumer operation on the jobs stream (it could delete or redirect the workers')
+  assert.ok(!allows(api.publish, "$JS.API.CONSUMER.CREATE.prod-JOBS.x"));
+  assert.ok(!allows(api.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1"));
 
   assert.ok(
     !worker.publish.some((s) =>
       s.startsWith("prod.jobs.query") || s.startsWith("prod.jobs.modify")
     ),
   );
-  assert.ok(!worker.publish.some((s) => s.includes("audit-log") && !s.includes(".STREAM.")));
-  assert.ok(worker.publish.includes("$JS.API.CONSUMER.MSG.NEXT.prod-JOBS.>"));
-  assert.ok(worker.publish.includes("$JS.ACK.prod-JOBS.>"));
+  assert.ok(!worker.publish.some((s) => s.includes("audit-log") && !s.includes(".STREAM.INFO.")));
+  assert.ok(allows(worker.publish, "$JS.API.CONSUMER.MSG.NEXT.prod-JOBS.prod-worker-h1"));
+  assert.ok(allows(worker.publish, "$JS.ACK.prod-JOBS.prod-any-query.1.2.3.4.5"));
   assert.ok(worker.publish.includes("prod.jobs.results.>"));
   assert.ok(worker.publish.includes("prod.dlq.jobs.>"));
-  assert.ok(worker.publish.includes("$KV.prod-worker-registry.>"));
+  assert.ok(allows(worker.publish, "$KV.prod-worker-registry.h1"));
+  assert.ok(allows(worker.publish, "$KV.prod-job-queue.events.j1.e1"));
+  assert.ok(!allows(worker.publish, "$KV.prod-job-queue.jobs.j1"), "job records are the API's");
+  // the shared queues only through the create form naming their filter (the server checks it)
+  const any = "$JS.API.CONSUMER.CREATE.prod-JOBS.prod-any-query";
+  assert.ok(allows(worker.publish, `${any}.prod.jobs.query._any`));
+  assert.ok(!allows(worker.publish, `${any}.prod.jobs.query.host.h2`));
+  assert.ok(!allows(worker.publish, any), "the form without a filter takes any filter");
   assert.deepEqual(worker.subscribe, ["_INBOX.prod.>"]);
+});
+
+Deno.test("a worker user with a hostname is fenced to that host's consumer, results and registry entry", () => {
+  const r = new SubjectRouter("prod");
+  const w = permissionsFor("worker", r, { hostname: "h1" });
+  const own = "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1";
+  assert.ok(allows(w.publish, own));
+  assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h2"));
+  assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-any-query"));
+  for (const op of ["INFO", "MSG.NEXT"] as const) {
+    assert.ok(allows(w.publish, JS_API.consumer(op, r.stream, r.workerConsumer("h1"))));
+    assert.ok(allows(w.publish, JS_API.consumer(op, r.stream, r.anyConsumer("modify"))));
+    assert.ok(!allows(w.publish, JS_API.consumer(op, r.stream, r.workerConsumer("h2"))), op);
+  }
+  assert.ok(allows(w.publish, "$JS.ACK.prod-JOBS.prod-worker-h1.1.2.3.4.5"));
+  assert.ok(!allows(w.publish, "$JS.ACK.prod-JOBS.prod-worker-h2.1.2.3.4.5"));
+  assert.ok(allows(w.publish, "$KV.prod-job-responses.j1.h1"));
+  assert.ok(!allows(w.publish, "$KV.prod-job-responses.j1.h2"));
+  assert.ok(allows(w.publish, "$KV.prod-worker-registry.h1"));
+  assert.ok(!allows(w.publish, "$KV.prod-worker-registry.h2"));
+  // host names are sanitised like the router's names
+  const dotted = permissionsFor("worker", r, { hostname: "web.example" });
+  assert.ok(
+    allows(dotted.publish, JS_API.consumer("MSG.NEXT", r.stream, "prod-worker-web_example")),
+  );
 });
 
 Deno.test("component is the union of api and worker; admin is everything; the empty namespace has no prefix", () => {
@@ -87,15 +167,66 @@ Deno.test("component is the union of api and worker; admin is everything; the em
   const bare = permissionsFor("api", new SubjectRouter(""));
   assert.ok(bare.publish.includes("jobs.query.>"));
   assert.ok(bare.publish.includes("$JS.API.STREAM.INFO.JOBS"));
-  assert.ok(bare.subscribe.includes("_INBOX.>"));
   // configured resource names flow through the router
   const named = permissionsFor("worker", new SubjectRouter("x", { stream: "WORK" }));
-  assert.ok(named.publish.includes("$JS.API.CONSUMER.MSG.NEXT.x-WORK.>"));
+  assert.ok(allows(named.publish, "$JS.API.CONSUMER.MSG.NEXT.x-WORK.x-worker-h1"));
+});
+
+Deno.test("the empty namespace is not isolated: its reply wildcard covers every namespace's inboxes", () => {
+  const bare = permissionsFor("api", new SubjectRouter(""));
+  // documented, not hidden: OSAPI's unprefixed compatibility mode answers on plain _INBOX
+  assert.ok(allows(bare.subscribe, "_INBOX.b.reply"));
+  // its other subjects cannot reach another namespace: the names they would need are reserved
+  for (const ns of ["jobs", "dlq", "DEFAULT", "Sys", "_INBOX", "KV_x"]) {
+    assert.throws(() => new SubjectRouter(ns), RouteError, ns);
+  }
+  // in the configuration: an error naming the key
+  assert.throws(
+    () => configFromRaw({ job: { worker: { nats: { namespace: "dlq" } } } }),
+    (e) =>
+      e instanceof ConfigError &&
+      /job\.worker\.nats\.namespace: invalid value "dlq"; expected .*other than jobs, dlq/
+        .test(e.message),
+  );
+  for (const ns of ["b", "web-1", "jobsx", "dlq2"]) {
+    const other = new SubjectRouter(ns);
+    for (const s of [other.job("modify", { type: "any" }), other.result("j1")]) {
+      assert.ok(!allows(bare.publish, s) && !allows(bare.subscribe, s), `${ns}: ${s}`);
+    }
+  }
+});
+
+Deno.test("the renderer refuses users of the empty namespace next to other namespaces' users in one account", async () => {
+  const users = [
+    { username: "bare", password: "pw-bare", role: "api" },
+    { username: "other", password: "pw-other", role: "api", namespace: "b" },
+  ];
+  const mixed = configFromRaw({
+    nats: { server: { namespace: "", auth: { type: "user_pass", users } } },
+  });
+  const opts = { adminPublicKey: "UABC", bcryptCost: 4 };
+  await assert.rejects(
+    renderServerConfig(mixed, opts),
+    (e) =>
+      e instanceof RenderError &&
+      /nats\.server\.auth\.users\[0\]\.namespace: the empty namespace .*"b".*_INBOX\.>.*isolation: account/
+        .test(e.message),
+  );
+  // one account per namespace: allowed
+  const isolated = configFromRaw({
+    nats: { server: { namespace: "", auth: { type: "user_pass", isolation: "account", users } } },
+  });
+  assert.match((await renderServerConfig(isolated, opts)).text, /"DEFAULT":/);
+  // every user in the empty namespace (a single deployment): allowed
+  const single = configFromRaw({
+    nats: { server: { namespace: "", auth: { type: "user_pass", users: [users[0]] } } },
+  });
+  assert.match((await renderServerConfig(single, opts)).text, /_INBOX\.>/);
 });
 
 const USERS = [
   { username: "api-a", password: "pw-api-a", role: "api", namespace: "a" },
-  { username: "worker-a", password: "pw-worker-a", role: "worker", namespace: "a" },
+  { username: "worker-a", password: "pw-worker-a", role: "worker", namespace: "a", hostname: "h1" },
   { username: "api-b", password: "pw-api-b", role: "api", namespace: "b" },
 ];
 
@@ -124,14 +255,20 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
   try {
     const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
     closers.push(admin);
-    await ensureResources(admin, rs.config, routerFor(rs.config, "b"), silent);
     const ra = routerFor(rs.config, "a");
-
-    // --- the API of namespace a
+    // --- the API of namespace a, before the admin created its streams: a clear refusal
     const api = await connect("api-a", "a");
     closers.push(api);
+    const early = await ensureOrVerifyResources(api, rs.config, ra, silent).catch((e) => e);
+    assert.ok(early instanceof MissingResourcesError, String(early));
+    assert.match(early.message, /stream a-JOBS, .*bucket a-audit-log.*osapi nats server start/);
+
+    // only the admin identity creates and updates streams and buckets
+    await ensureResources(admin, rs.config, routerFor(rs.config, "b"), silent);
+    await ensureResources(admin, rs.config, ra, silent);
     const apiV = new Violations(api);
-    await ensureResources(api, rs.config, ra, silent); // creates a's streams and buckets
+    await ensureOrVerifyResources(api, rs.config, ra, silent); // verifies, changes nothing
+    assert.match(await denied(ensureResources(api, rs.config, ra, silent)), /Permissions Viol/i);
     const results = api.subscribe(ra.resultsWildcard());
     const js = jetstream(api);
     const ack = await js.publish(ra.job("query", { type: "any" }), "job-1");
@@ -171,7 +308,8 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     const worker = await connect("worker-a", "a");
     closers.push(worker);
     const workerV = new Violations(worker);
-    await ensureResources(worker, rs.config, ra, silent); // allowed: its own namespace
+    await ensureOrVerifyResources(worker, rs.config, ra, silent);
+    assert.deepEqual(workerV.messages, [], "verifying needs no refused request");
     const wjsm = await jetstreamManager(worker);
     await wjsm.consumers.add(ra.stream, {
       durable_name: ra.anyConsumer("query"),
@@ -190,17 +328,35 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     const msg = await consumer.next({ expires: 5_000 });
     assert.equal(msg?.string(), "job-1");
     msg!.working();
+    // its consumers only: not another host's, not a shared queue with a wider filter
+    assert.match(
+      await denied(wjsm.consumers.add(ra.stream, {
+        durable_name: ra.workerConsumer("h2"),
+        filter_subjects: ra.workerFilters("h2", {}),
+        ack_policy: AckPolicy.Explicit,
+      })),
+      /Permissions Violation/i,
+    );
+    assert.match(
+      await denied(wjsm.consumers.add(ra.stream, {
+        durable_name: ra.anyConsumer("modify"),
+        filter_subject: ra.jobsWildcard("modify"),
+        ack_policy: AckPolicy.Explicit,
+      })),
+      /Permissions Violation/i,
+    );
+    // its writes: status events, its own results and registry entry; not job records
     const wkvm = new Kvm(worker);
-    for (const b of [ra.jobBucket, ra.responseBucket, ra.registryBucket]) {
-      const kv = await wkvm.open(b);
-      await kv.create(`r.${crypto.randomUUID()}`, "result");
-      const seen: string[] = [];
-      for await (const e of await kv.history({ key: "r.>" })) {
-        seen.push(e.key);
-        if (seen.length === 1) break;
-      }
-      assert.equal(seen.length, 1);
+    const [wjobs, wresults, wregistry] = await Promise.all(
+      [ra.jobBucket, ra.responseBucket, ra.registryBucket].map((b) => wkvm.open(b)),
+    );
+    await wjobs.put("events.j1.e1", "event");
+    await wresults.put("j1.h1", "result");
+    await wregistry.put("h1", "beat");
+    for (const refused of [wjobs.put("jobs.j1", "x"), wresults.put("j1.h2", "x")]) {
+      assert.match(await denied(refused), /Permissions Violation/i);
     }
+    assert.match(await denied(wregistry.put("h2", "x")), /Permissions Violation/i);
     worker.publish(ra.result("job-1"), "done");
     await wjs.publish(ra.dlqJob(ra.job("query", { type: "any" })), "dead");
     assert.ok(await msg!.ackAck());
@@ -256,6 +412,9 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
     api: { server: { nats: nats("api-a"), jobs: { timeout: "10s", quiet_period: "1s" } } },
     job: { worker: { nats: nats("worker-a"), hostname: "h1", labels: { group: "web" } } },
   });
+  const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
+  await ensureResources(admin, rs.config, routerFor(rs.config, "a"), silent);
+  await admin.close();
   const wnc = await connectNats(config.job.worker.nats, silent, { maxReconnectAttempts: 0 });
   const workerViolations = new Violations(wnc);
   const worker = await startWorker(config, {
@@ -268,7 +427,7 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
   const violations = new Violations(nc);
   try {
     const router = routerFor(config, "a");
-    await ensureResources(nc, config, router, silent);
+    await ensureOrVerifyResources(nc, config, router, silent);
     const client = createJobClient(nc, config, router, silent, { operations: testProviders() });
     assert.deepEqual((await client.workers()).map((w) => w.hostname), ["h1"]);
     for (const target of ["_any", "_all", "h1", "group:web"]) {
@@ -292,4 +451,32 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
     await wnc.close();
     await nc.close();
   }
+});
+
+Deno.test("the supervisor ensures the namespaces of every configured user it can reach", () => {
+  const users = [
+    { username: "a", password: "p", role: "api", namespace: "a" },
+    { username: "b", password: "p", role: "worker", namespace: "b" },
+    { username: "c", password: "p", role: "worker" },
+  ];
+  const userPass = configFromRaw({ nats: { server: { auth: { type: "user_pass", users } } } });
+  assert.deepEqual(serverNamespaces(userPass), ["osapi", "a", "b"]);
+  const callout = configFromRaw({
+    nats: {
+      server: {
+        auth: {
+          type: "callout",
+          callout: {
+            users: [
+              { username: "x", namespace: "x" },
+              { username: "y", namespace: "y", account: "ELSEWHERE" },
+            ],
+          },
+        },
+      },
+    },
+  });
+  // a user in another account than the admin's is out of the supervisor's reach
+  assert.deepEqual(serverNamespaces(callout), ["osapi", "x"]);
+  assert.deepEqual(serverNamespaces(configFromRaw({})), ["osapi"]);
 });
