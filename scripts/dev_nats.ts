@@ -4,8 +4,15 @@
  * none is there, builds the pinned version with `go install`.
  */
 
-/** The nats-server version the project develops and tests against. */
-export const DEV_NATS_VERSION = "2.14.5";
+import { configFromRaw } from "../src/config/load.ts";
+import {
+  compareVersions,
+  MIN_NATS_SERVER_VERSION,
+  natsServerVersion,
+} from "../src/server/binary.ts";
+
+/** The nats-server version the project develops and tests against: the configured default. */
+export const DEV_NATS_VERSION = configFromRaw({}).nats.server.version;
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
   try {
@@ -17,10 +24,12 @@ async function run(cmd: string, args: string[]): Promise<{ ok: boolean; out: str
   }
 }
 
-async function versionOf(bin: string): Promise<[number, number, number] | undefined> {
-  const r = await run(bin, ["--version"]);
-  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(r.out);
-  return r.ok && m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+async function versionOf(bin: string): Promise<string | undefined> {
+  try {
+    return await natsServerVersion(bin);
+  } catch {
+    return undefined;
+  }
 }
 
 async function gopathBin(): Promise<string | undefined> {
@@ -49,8 +58,8 @@ export async function ensureDevNatsServer(log = (m: string) => console.error(m))
   for (const c of candidates) {
     if (!(await isFile(c))) continue;
     const v = await versionOf(c);
-    if (v && (v[0] > 2 || (v[0] === 2 && v[1] >= 10))) return c;
-    log(`skipping ${c}: version ${v ? v.join(".") : "unknown"} is older than 2.10`);
+    if (v && compareVersions(v, MIN_NATS_SERVER_VERSION) >= 0) return c;
+    log(`skipping ${c}: version ${v ?? "unknown"} is older than ${MIN_NATS_SERVER_VERSION}`);
   }
   if (!gobin) {
     throw new Error(

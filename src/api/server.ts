@@ -34,7 +34,7 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
   const { config, log } = opts;
   let signingKey = opts.signingKey;
   if (signingKey === undefined) {
-    const loaded = await loadSigningKey(config);
+    const loaded = await loadSigningKey(config, { warn: (m, f) => log.warn(m, f) });
     if (loaded.source === "generated") {
       log.info("generated API signing key", { path: loaded.path });
     }

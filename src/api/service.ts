@@ -26,7 +26,7 @@ export async function startApiService(
   nats: NatsClientConfig = config.api.server.nats,
 ): Promise<ApiService> {
   const router = routerFor(config, nats.namespace);
-  const nc = await connectNats(nats, log);
+  const nc = await connectNats(nats, log, { configKey: "api.server.nats" });
   try {
     await ensureOrVerifyResources(nc, config, router, log);
     const jobs = createJobClient(nc, config, router, log);

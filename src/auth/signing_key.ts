@@ -3,7 +3,7 @@
  * kept in `<data_dir>/api/signing.key` (0600), generated on first use.
  */
 import type { Config } from "../config/schema.ts";
-import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { dataDir, ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
 
 /** Where a generated signing key is kept. */
 export function signingKeyPath(config: Config): string {
@@ -17,6 +17,8 @@ export type SigningKeySource = "config" | "file" | "generated";
 export interface LoadSigningKeyOptions {
   /** Generate and store a key when none exists (default true). */
   create?: boolean;
+  /** Told when the key file was readable by others (its mode is then set to 0600). */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 /**
@@ -30,14 +32,8 @@ export async function loadSigningKey(
   const configured = config.api.server.security.signing_key;
   if (configured !== "") return { key: configured, source: "config" };
   const path = signingKeyPath(config);
-  try {
-    const key = (await Deno.readTextFile(path)).trim();
-    if (key !== "") return { key, source: "file", path };
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) {
-      throw new Error(`cannot read signing key ${path}: ${(e as Error).message}`);
-    }
-  }
+  const stored = (await readOwnSecretFile(path, "API signing key", opts.warn))?.trim();
+  if (stored) return { key: stored, source: "file", path };
   if (opts.create === false) {
     throw new Error(
       `no API signing key: set api.server.security.signing_key or start the API once to ` +

@@ -26,17 +26,22 @@ export function localClient(config: Config, nats: NatsClientConfig): NatsClientC
   return { ...nats, host: connectHost(s.host), port: s.port, urls: [] };
 }
 
-/** With server auth on, a component configured without credentials cannot connect. */
+/**
+ * With server auth on, a component configured without credentials cannot connect (with
+ * `verify_and_map`, its client certificate is its credential).
+ */
 function checkComponentAuth(config: Config): void {
   const type = config.nats.server.auth.type;
   if (type === "none") return;
+  const byCert = (nats: NatsClientConfig) =>
+    config.nats.server.tls.verify_and_map && nats.tls.cert_file !== "";
   for (
     const [key, nats] of [["api.server.nats", config.api.server.nats], [
       "job.worker.nats",
       config.job.worker.nats,
     ]] as const
   ) {
-    if (nats.auth.type === "none") {
+    if (nats.auth.type === "none" && !byCert(nats)) {
       throw new CliError(
         `${key}.auth.type is "none" but nats.server.auth.type is "${type}": give the ` +
           `component its own credentials (see docs/security.md)`,
@@ -81,7 +86,7 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
   ];
   // The API's token signing key exists before the callout starts: the callout accepts API
   // tokens as NATS credentials.
-  const { key } = await loadSigningKey(config);
+  const { key } = await loadSigningKey(config, { warn: (m, f) => log.warn(m, f) });
   parts.supervisor = await startSupervisor({ config, binary: binary.path, log, namespaces });
   if (stopping()) return;
   if (config.nats.server.auth.type === "callout") {

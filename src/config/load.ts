@@ -40,7 +40,8 @@ export interface LoadOptions {
 export const DEFAULT_SEARCH_PATHS = ["./osapi.yaml", "/etc/osapi/osapi.yaml"];
 
 /** Environment variables with an `OSAPI_` prefix that are not configuration keys. */
-const NON_KEY_VARS = new Set(["OSAPI_CONFIG", "OSAPI_TOKEN", "OSAPI_URL"]);
+/** `OSAPI_` variables that are not configuration keys (documented in the README). */
+export const NON_KEY_VARS = new Set(["OSAPI_CONFIG", "OSAPI_TOKEN", "OSAPI_URL", "OSAPI_DEBUG"]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -123,11 +124,14 @@ export function applyOverrides(
     if (!name.startsWith("OSAPI_") || NON_KEY_VARS.has(name)) continue;
     const e = byEnv.get(name);
     if (!e) {
-      const hint = didYouMean(name, [...byEnv.keys()]);
-      warnings.push(
-        `environment variable ${name} names no configuration key` +
+      // An unknown key is an error, in a file or in the environment: a mistyped
+      // OSAPI_NATS_SERVER_AUTH_TYP must not silently leave auth off.
+      const hint = didYouMean(name, [...byEnv.keys(), ...NON_KEY_VARS]);
+      issues.push({
+        path: name,
+        message: `environment variable ${name} names no configuration key` +
           (hint ? `; did you mean ${hint}?` : ""),
-      );
+      });
       continue;
     }
     setPath(raw, e.path, rawFromString(e.node, value));

@@ -40,3 +40,45 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
   await Deno.chmod(tmp, 0o600);
   await Deno.rename(tmp, path);
 }
+
+/** A secret file osapi keeps for itself cannot be read; `message` names the file, not content. */
+export class SecretFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SecretFileError";
+  }
+}
+
+function fsReason(e: unknown): string {
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  return e instanceof Error ? e.name : "cannot be read";
+}
+
+/**
+ * Reads a secret file osapi generated for itself (seed, signing key): undefined when missing;
+ * a file readable by group or others is set back to 0600, with a warning.
+ */
+export async function readOwnSecretFile(
+  path: string,
+  what: string,
+  warn?: (message: string, fields: Record<string, unknown>) => void,
+): Promise<string | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+  }
+  if (!info.isFile) throw new SecretFileError(`${what} ${path}: not a regular file`);
+  if (info.mode !== null && (info.mode & 0o077) !== 0) {
+    await Deno.chmod(path, 0o600);
+    warn?.(`${what} was readable by group or others; mode set to 600`, { path });
+  }
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+  }
+}

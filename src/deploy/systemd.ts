@@ -51,7 +51,6 @@ export function systemdUnit(component: UnitComponent, config: Config, opts: Unit
     `User=${opts.user}`,
     `Group=${opts.user}`,
     `ExecStart=${opts.binary} --config ${opts.configFile} ${args}`,
-    "ExecReload=/bin/kill -HUP $MAINPID",
     "KillSignal=SIGTERM",
     "TimeoutStopSec=30",
     "Restart=on-failure",

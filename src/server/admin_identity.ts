@@ -12,7 +12,7 @@
  */
 import { createUser, fromSeed } from "@nats-io/nkeys";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
-import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { dataDir, ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
 import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
 import { namespaceCredsFile, operatorDir } from "../auth/operator_init.ts";
@@ -62,22 +62,10 @@ function accountIsolation(config: Config): boolean {
 }
 
 async function readAdminSeed(path: string, log?: Logger): Promise<string | undefined> {
-  let info: Deno.FileInfo;
   try {
-    info = await Deno.lstat(path);
+    return await readOwnSecretFile(path, "admin seed file", (m, f) => log?.warn(m, f));
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new AdminIdentityError(`admin seed file ${path}: ${describeFsError(e)}`);
-  }
-  if (!info.isFile) throw new AdminIdentityError(`admin seed file ${path}: not a regular file`);
-  if (info.mode !== null && (info.mode & 0o077) !== 0) {
-    await Deno.chmod(path, 0o600);
-    log?.warn("admin seed file was readable by group or others; mode set to 600", { path });
-  }
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    throw new AdminIdentityError(`admin seed file ${path}: ${describeFsError(e)}`);
+    throw new AdminIdentityError((e as Error).message);
   }
 }
 

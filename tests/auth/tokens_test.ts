@@ -120,3 +120,25 @@ Deno.test("signing key: configured wins; otherwise generated once, 0600, then re
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a signing key file readable by others is set back to 0600, with a warning", async () => {
+  const { loadSigningKey, signingKeyPath } = await import("../../src/auth/signing_key.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = configFromRaw({ data_dir: dir });
+    const first = await loadSigningKey(config);
+    assert.equal(first.source, "generated");
+    const path = signingKeyPath(config);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    await Deno.chmod(path, 0o644);
+    const warnings: string[] = [];
+    const again = await loadSigningKey(config, { warn: (m) => warnings.push(m) });
+    assert.equal(again.key, first.key);
+    assert.equal(again.source, "file");
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.match(warnings.join(), /readable by group or others; mode set to 600/);
+    assert.doesNotMatch(warnings.join(), new RegExp(first.key));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -63,14 +63,24 @@ Deno.test("environment: typed coercion of booleans, durations, lists", async () 
       OSAPI_NATS_KV_TTL: "2m",
       OSAPI_JOB_WORKER_CONSUMER_BACK_OFF: "1s, 500ms",
       OSAPI_NATS_SERVER_CLUSTER_ROUTES: "nats-route://a:6222,nats-route://b:6222",
-      OSAPI_NATS_SERVR_PORT: "1",
     },
   });
   assert.equal(config.nats.server.tls.verify, true);
   assert.equal(config.nats.kv.ttl, 120_000);
   assert.deepEqual(config.job.worker.consumer.back_off, [1000, 500]);
   assert.equal(config.nats.server.cluster.routes.length, 2);
-  assert.match(warnings.join("\n"), /OSAPI_NATS_SERVR_PORT.*did you mean OSAPI_NATS_SERVER_PORT/);
+  assert.deepEqual(warnings, []);
+});
+
+Deno.test("an OSAPI_ variable that names no key is an error with did-you-mean", async () => {
+  const e = await configError(
+    loadConfig({ searchPaths: [], env: { OSAPI_NATS_SERVER_AUTH_TYP: "nkey", OSAPI_DEBUG: "1" } }),
+  );
+  assert.match(
+    e.message,
+    /environment variable OSAPI_NATS_SERVER_AUTH_TYP names no configuration key; did you mean OSAPI_NATS_SERVER_AUTH_TYPE\?/,
+  );
+  assert.doesNotMatch(e.message, /OSAPI_DEBUG/);
 });
 
 Deno.test("unknown key: error with did-you-mean", async () => {
