@@ -8,6 +8,7 @@ import { type KV, Kvm } from "@nats-io/kv";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { uuidv7 } from "../job/ids.ts";
+import { publisherFor } from "../job/publisher.ts";
 
 /** One audited request (field names as OSAPI's). */
 export interface AuditEntry {
@@ -33,6 +34,7 @@ export interface AuditPage {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** How long entries are gathered before they are written together (one socket write). */
 export const AUDIT_BATCH_MS = 5;
@@ -73,28 +75,22 @@ export class AuditLog {
     return id;
   }
 
-  /** Issues the gathered entries' writes together (in one tick once the bucket is open). */
+  /** Issues the gathered entries' writes together (one socket write). */
   #writeBatch(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#batch;
     if (batch.length === 0) return;
     this.#batch = [];
-    const p = this.#bucket()
-      .then((kv) =>
-        Promise.all(batch.map((e) =>
-          kv.put(e.id, JSON.stringify(e)).then(() => {}, (err) => {
-            this.log.error("audit write failed", { id: e.id, error: (err as Error).message });
-          })
-        ))
-      )
-      .then(() => {}, (err) => {
-        this.log.error("audit write failed", {
-          entries: batch.length,
-          error: (err as Error).message,
-        });
-      })
-      .finally(() => this.#pending.delete(p));
+    const publisher = publisherFor(this.nc, this.router);
+    const bucket = this.router.auditBucket;
+    const p = Promise.all(
+      batch.map((e) =>
+        publisher.put(bucket, e.id, encoder.encode(JSON.stringify(e))).then(() => {}, (err) => {
+          this.log.error("audit write failed", { id: e.id, error: (err as Error).message });
+        })
+      ),
+    ).then(() => {}).finally(() => this.#pending.delete(p));
     this.#pending.add(p);
   }
 

@@ -4,12 +4,7 @@
  * collects the results on the fast path.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import {
-  jetstream,
-  type JetStreamClient,
-  type JetStreamManager,
-  jetstreamManager,
-} from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
@@ -31,6 +26,7 @@ import { WorkerRegistry } from "./registry.ts";
 import { ResultWaiter } from "./results.ts";
 import { statusOfResults } from "./status.ts";
 import { type ResolvedTarget, resolveTarget } from "./targets.ts";
+import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
 import { encodeJson } from "./store.ts";
 
 /** Options of {@link createJobClient}. */
@@ -62,7 +58,7 @@ export function createJobClient(
 export const LIVE_CACHE_MS = 1000;
 
 class JetStreamJobClient implements JobClient {
-  readonly #js: JetStreamClient;
+  readonly #publisher: JetStreamPublisher;
   #jsm: Promise<JetStreamManager> | undefined;
   readonly #records: JobRecords;
   readonly #registry: WorkerRegistry;
@@ -76,7 +72,7 @@ class JetStreamJobClient implements JobClient {
     readonly log: Logger,
     readonly operations: ReadonlyMap<string, OperationBase>,
   ) {
-    this.#js = jetstream(nc);
+    this.#publisher = publisherFor(nc, router);
     this.#records = new JobRecords(nc, router);
     this.#registry = new WorkerRegistry(nc, router, config.nats.registry.ttl);
     this.#liveCacheMs = Math.min(LIVE_CACHE_MS, Math.floor(config.nats.registry.ttl / 3));
@@ -154,7 +150,7 @@ class JetStreamJobClient implements JobClient {
     const id = stored.job.id;
     const [record, published] = await Promise.allSettled([
       this.#records.create(stored),
-      this.#js.publish(stored.subject, encodeJson(stored.job), { msgID: id }),
+      this.#publisher.publishJob(stored.subject, id, encodeJson(stored.job)),
     ]);
     if (published.status === "rejected") {
       if (record.status === "fulfilled") await this.#records.delete(id).catch(() => {});

@@ -18,6 +18,7 @@ import {
 } from "./types.ts";
 import { uuidv7 } from "./ids.ts";
 import { computeStatus } from "./status.ts";
+import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
 import { encodeJson, getJson, lazyBucket, scanJson } from "./store.ts";
 
 /** What is stored under `jobs.<id>`: the job and how it was routed. */
@@ -38,25 +39,25 @@ const resultKey = (id: string, host: string) => `${id}.${sanitizeToken(host, "ho
 export class JobRecords {
   readonly #jobs: () => Promise<KV>;
   readonly #results: () => Promise<KV>;
-  /** The opened buckets, once open: writes then go out in the caller's tick (one socket write). */
-  #jobsKv: KV | undefined;
-  #resultsKv: KV | undefined;
+  /** Writes (hot path): acknowledged publishes to the buckets' key subjects. */
+  readonly #publisher: JetStreamPublisher;
+  readonly #jobBucket: string;
+  readonly #responseBucket: string;
 
   constructor(nc: NatsConnection, router: SubjectRouter) {
-    const jobs = lazyBucket(nc, router.jobBucket);
-    const results = lazyBucket(nc, router.responseBucket);
-    this.#jobs = () => jobs().then((kv) => (this.#jobsKv = kv));
-    this.#results = () => results().then((kv) => (this.#resultsKv = kv));
+    this.#jobs = lazyBucket(nc, router.jobBucket);
+    this.#results = lazyBucket(nc, router.responseBucket);
+    this.#publisher = publisherFor(nc, router);
+    this.#jobBucket = router.jobBucket;
+    this.#responseBucket = router.responseBucket;
   }
 
   /**
    * Stores a new job record (its `submitted` event); fails if the id exists. The write leaves
-   * in the caller's tick once the bucket is open, so a publish issued right after this call
-   * shares its round trip.
+   * in the caller's tick, so a publish issued right after this call shares its round trip.
    */
   async create(stored: StoredJob): Promise<void> {
-    const kv = this.#jobsKv ?? await this.#jobs();
-    await kv.create(jobKey(stored.job.id), encodeJson(stored));
+    await this.#publisher.create(this.#jobBucket, jobKey(stored.job.id), encodeJson(stored));
   }
 
   /** Appends one status event (current time unless given). */
@@ -67,11 +68,12 @@ export class JobRecords {
   /** Appends status events in one write (one key), in order. */
   async events(id: string, events: JobEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.#putEvents(this.#jobsKv ?? await this.#jobs(), id, events);
+    await this.#putEvents(id, events);
   }
 
-  #putEvents(kv: KV, id: string, events: JobEvent[]) {
-    return kv.put(
+  #putEvents(id: string, events: JobEvent[]) {
+    return this.#publisher.put(
+      this.#jobBucket,
       `${eventPrefix(id)}.${uuidv7()}`,
       encodeJson(events.length === 1 ? events[0] : events),
     );
@@ -82,8 +84,6 @@ export class JobRecords {
    * `completed` or `failed` event; the two writes are issued together.
    */
   async putResult(id: string, result: HostResult, before: JobEvent[] = []): Promise<void> {
-    const results = this.#resultsKv ?? await this.#results();
-    const jobs = this.#jobsKv ?? await this.#jobs();
     const final: JobEvent = {
       type: result.status,
       hostname: result.hostname,
@@ -91,8 +91,12 @@ export class JobRecords {
       ...(result.error !== undefined ? { detail: result.error } : {}),
     };
     await Promise.all([
-      results.put(resultKey(id, result.hostname), encodeJson(result)),
-      this.#putEvents(jobs, id, [...before, final]),
+      this.#publisher.put(
+        this.#responseBucket,
+        resultKey(id, result.hostname),
+        encodeJson(result),
+      ),
+      this.#putEvents(id, [...before, final]),
     ]);
   }
 
