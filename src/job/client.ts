@@ -178,7 +178,7 @@ class JetStreamJobClient implements JobClient {
 
   async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
     const { stored, single } = await this.#prepare(op, target, submitter);
-    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id, single ? 1 : undefined);
+    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id);
     try {
       await this.#publish(stored);
     } catch (e) {

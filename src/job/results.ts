@@ -1,9 +1,9 @@
 /**
  * The fast path for results: the worker publishes each host result on the job's core NATS
- * result subject; the submitter subscribes to it before publishing the job and collects results
+ * result subject; the submitter listens for it before publishing the job and collects results
  * until every expected host answered, a quiet period passed, or the timeout.
  */
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
 import type { HostResult } from "./types.ts";
 import { decodeJson, encodeJson } from "./store.ts";
@@ -29,26 +29,62 @@ export interface CollectOptions {
   timeoutMs: number;
 }
 
-/** A subscription to one job's result subject; {@link collect} waits for the results. */
+/**
+ * ONE subscription per connection and namespace to every result subject of the namespace,
+ * handing each result to the waiter of its job (results nobody here waits for are dropped
+ * undecoded). This saves a subscribe and an unsubscribe per job, and the server's subscription
+ * churn; the price is that every API process of a namespace receives every result.
+ */
+class ResultInbox {
+  readonly #waiting = new Map<string, (r: HostResult) => void>();
+
+  constructor(nc: NatsConnection, router: SubjectRouter) {
+    nc.subscribe(router.resultsWildcard(), {
+      callback: (err, msg) => {
+        if (err) return;
+        const deliver = this.#waiting.get(msg.subject);
+        if (!deliver) return;
+        const r = decodeJson<HostResult>(msg.data);
+        if (r && typeof r.hostname === "string") deliver(r);
+      },
+    });
+  }
+
+  /** Delivers the results published on `subject` to `deliver` until {@link remove}. */
+  add(subject: string, deliver: (r: HostResult) => void): void {
+    this.#waiting.set(subject, deliver);
+  }
+
+  remove(subject: string): void {
+    this.#waiting.delete(subject);
+  }
+}
+
+const inboxes = new WeakMap<NatsConnection, Map<string, ResultInbox>>();
+
+function inboxFor(nc: NatsConnection, router: SubjectRouter): ResultInbox {
+  let byNamespace = inboxes.get(nc);
+  if (!byNamespace) inboxes.set(nc, byNamespace = new Map());
+  const key = router.resultsWildcard();
+  let inbox = byNamespace.get(key);
+  if (!inbox) byNamespace.set(key, inbox = new ResultInbox(nc, router));
+  return inbox;
+}
+
+/** Listens for one job's results; {@link collect} waits for them. */
 export class ResultWaiter {
-  readonly #sub: Subscription;
+  readonly #inbox: ResultInbox;
+  readonly #subject: string;
   readonly #results = new Map<string, HostResult>();
   #wake: () => void = () => {};
 
-  /**
-   * Subscribes now (before the job is published). `max`: results after which the server drops
-   * the subscription by itself (1 for `_any` and host jobs: no unsubscribe round trip later).
-   */
-  constructor(nc: NatsConnection, router: SubjectRouter, jobId: string, max?: number) {
-    this.#sub = nc.subscribe(router.result(jobId), {
-      ...(max !== undefined ? { max } : {}),
-      callback: (err, msg) => {
-        if (err) return;
-        const r = decodeJson<HostResult>(msg.data);
-        if (!r || typeof r.hostname !== "string") return;
-        this.#results.set(sanitizeToken(r.hostname, "host name"), r);
-        this.#wake();
-      },
+  /** Listens from now on (before the job is published). */
+  constructor(nc: NatsConnection, router: SubjectRouter, jobId: string) {
+    this.#inbox = inboxFor(nc, router);
+    this.#subject = router.result(jobId);
+    this.#inbox.add(this.#subject, (r) => {
+      this.#results.set(sanitizeToken(r.hostname, "host name"), r);
+      this.#wake();
     });
   }
 
@@ -86,6 +122,6 @@ export class ResultWaiter {
 
   /** Stops listening. */
   close(): void {
-    if (!this.#sub.isClosed()) this.#sub.unsubscribe();
+    this.#inbox.remove(this.#subject);
   }
 }
