@@ -1,4 +1,5 @@
 /** Checks that span several keys (a field's own type is checked by the schema). */
+import { isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "../nats/subjects.ts";
 import { roleIssues } from "../auth/rbac.ts";
 import type { IssueSink } from "./fields.ts";
 import type { Config, NatsClientConfig } from "./schema.ts";
@@ -125,18 +126,18 @@ export function checkConfig(config: Config, sink: IssueSink): void {
     sink.add(issue.path, issue.message);
   }
   for (const [key, value] of Object.entries(config.job.worker.labels)) {
-    if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+    if (!isLabelKey(key)) {
       sink.add(
         `job.worker.labels.${key}`,
-        `job.worker.labels: invalid label key ${JSON.stringify(key)}; expected A-Z a-z 0-9 _ -`,
+        `job.worker.labels: invalid label key ${JSON.stringify(key)}; expected ${LABEL_KEY_HELP}`,
       );
     }
-    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(value)) {
+    if (!isLabelValue(value)) {
       sink.add(
         `job.worker.labels.${key}`,
         `job.worker.labels.${key}: invalid value ${
           JSON.stringify(value)
-        }; expected dot-separated segments of A-Z a-z 0-9 _ -`,
+        }; expected ${LABEL_VALUE_HELP}`,
       );
     }
   }

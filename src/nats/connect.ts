@@ -5,7 +5,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { checkTlsMaterial, clientTlsRefs, type TlsMaterial } from "../server/tls_check.ts";
+import { checkTlsMaterial, clientTlsRefs, type TlsMaterial } from "./tls_check.ts";
 import { buildAuthOptions } from "./auth_options.ts";
 import { SubjectRouter } from "./subjects.ts";
 

@@ -55,6 +55,21 @@ export const DEFAULT_NAMES: ResourceNames = {
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 const LABEL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Label syntax, shared by worker labels in the configuration and `key:value` targets. */
+export const LABEL_KEY_HELP = "1-64 characters of A-Z a-z 0-9 _ -";
+/** See {@link LABEL_KEY_HELP}. */
+export const LABEL_VALUE_HELP = "dot-separated segments of A-Z a-z 0-9 _ -";
+
+/** True when `key` can name a label. */
+export function isLabelKey(key: string): boolean {
+  return LABEL_KEY.test(key);
+}
+
+/** True when `value` is a label value (dotted segments, matched by prefix). */
+export function isLabelValue(value: string): boolean {
+  return value.split(".").every((s) => TOKEN.test(s));
+}
 const MAX_TOKEN = 128;
 
 /**
@@ -117,7 +132,7 @@ export function parseTarget(text: string): Target {
     const key = t.slice(0, colon);
     const value = t.slice(colon + 1);
     const segments = value.split(".");
-    if (!LABEL_KEY.test(key) || segments.some((s) => !TOKEN.test(s))) {
+    if (!isLabelKey(key) || !isLabelValue(value)) {
       throw new RouteError(
         `invalid label target ${JSON.stringify(text)}: expected key:value with a key of ` +
           "A-Z a-z 0-9 _ - and a value of dot-separated segments of the same characters",

@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import { storeDir } from "../config/paths.ts";
-import { checkServerTls } from "./tls_check.ts";
+import { checkServerTls } from "../nats/tls_check.ts";
 
 /** A check before start failed; the message says what and how to fix it. */
 export class PreflightError extends Error {

@@ -141,6 +141,10 @@ Deno.test("wrong types name key, value and what is allowed", () => {
       /job\.worker\.labels\.group: invalid value "a b"/,
     ],
     [
+      { job: { worker: { labels: { ["k".repeat(65)]: "v" } } } },
+      /job\.worker\.labels: invalid label key "k{65}"; expected 1-64 characters/,
+    ],
+    [
       { nats: { server: { auth: { nkeys: ["not-a-key"] } } } },
       /nats\.server\.auth\.nkeys\[0\]\.public_key: invalid value "not-a-key"; expected a user public NKey/,
     ],

@@ -10,7 +10,7 @@ import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { PreflightError } from "../../src/server/check.ts";
 import { startSupervisor } from "../../src/server/supervisor.ts";
-import { checkServerTls, TlsCheckError } from "../../src/server/tls_check.ts";
+import { checkServerTls, TlsCheckError } from "../../src/nats/tls_check.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { makeTestPki, signCertificate, type TestPki } from "../helpers/tls.ts";

@@ -7,7 +7,7 @@
  */
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
-import { describeFsError } from "../nats/auth_options.ts";
+import { describeFsError } from "./auth_options.ts";
 
 /** A certificate or key file cannot be used; the message names the key and the file. */
 export class TlsCheckError extends Error {
