@@ -11,7 +11,7 @@ export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGINT", "SIGHU
 /** Signal-driven shutdown of one command. Nothing here calls `Deno.exit`. */
 export class Shutdown {
   #count = 0;
-  #stop: (force: boolean) => Promise<void> = () => Promise.resolve();
+  #stop: ((force: boolean) => Promise<void>) | undefined;
   #stopping: Promise<void> | undefined;
   readonly #signalled = Promise.withResolvers<void>();
   readonly #handlers = STOP_SIGNALS.map((sig) => [sig, () => this.#onSignal(sig)] as const);
@@ -30,10 +30,10 @@ export class Shutdown {
     return this.#signalled.promise;
   }
 
-  /** Sets what a signal stops; a signal that arrived before is acted on now. */
+  /** Sets what a signal stops; a signal that arrived before (during start-up) is acted on now. */
   onStop(stop: (force: boolean) => Promise<void>): void {
     this.#stop = stop;
-    if (this.#count > 0 && this.#stopping === undefined) this.#stopping = stop(this.#count > 1);
+    if (this.#count > 0) this.#stopping = stop(this.#count > 1);
   }
 
   #onSignal(sig: Deno.Signal): void {
@@ -43,7 +43,7 @@ export class Shutdown {
         ? `received ${sig}; stopping (signal again to abort running work)`
         : `received ${sig} again; aborting running work`,
     );
-    this.#stopping = this.#stop(this.#count > 1);
+    if (this.#stop) this.#stopping = this.#stop(this.#count > 1);
     this.#signalled.resolve();
   }
 
