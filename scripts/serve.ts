@@ -22,11 +22,12 @@ const child = new Deno.Command(Deno.execPath(), {
   stdout: "inherit",
   stderr: "inherit",
 }).spawn();
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(sig, () => {
-    try {
-      child.kill(sig);
-    } catch { /* gone */ }
-  });
-}
+// Ctrl-C reaches osapi directly (same process group): SIGINT is only kept from ending this
+// script first. SIGTERM (e.g. `kill` of this script) is passed on.
+Deno.addSignalListener("SIGINT", () => {});
+Deno.addSignalListener("SIGTERM", () => {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* gone */ }
+});
 Deno.exit((await child.status).code);
