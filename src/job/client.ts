@@ -6,10 +6,12 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
+import { formatDuration } from "../config/units.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { type OperationBase, OPERATIONS } from "./operations.ts";
 import {
+  type HostResult,
   type Job,
   type JobRecord,
   type JobRunResult,
@@ -191,10 +193,26 @@ class JetStreamJobClient implements JobClient {
       quietMs: quiet_period,
       timeoutMs: timeout,
     });
-    const status = results.length > 0
-      ? statusOfResults(results)
+    // Hosts that did not answer in time get a failed entry, so a caller can tell "no answer"
+    // from "no result"; the job itself stays queued and may still complete (GET /job/{id}).
+    const answered = new Set(results.map((r) => r.hostname));
+    const silentHosts = single
+      ? (results.length === 0 ? [stored.hosts?.[0] ?? ""] : [])
+      : (stored.hosts ?? []).filter((h) => !answered.has(h));
+    const noAnswer = `no answer within ${formatDuration(timeout)}; the job may still complete ` +
+      `(GET /job/${stored.job.id})`;
+    const all = [
+      ...results,
+      ...silentHosts.map((hostname): HostResult => ({
+        hostname,
+        status: "failed",
+        error: noAnswer,
+      })),
+    ];
+    const status = all.length > 0
+      ? statusOfResults(all)
       : (await this.#records.get(stored.job.id))?.status ?? "submitted";
-    return { job_id: stored.job.id, status, results };
+    return { job_id: stored.job.id, status, results: all };
   }
 
   get(id: string): Promise<JobRecord | undefined> {
