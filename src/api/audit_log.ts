@@ -4,11 +4,11 @@
  * Authorization header or request bodies.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type KV, Kvm } from "@nats-io/kv";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { uuidv7 } from "../job/ids.ts";
 import { publisherFor } from "../job/publisher.ts";
+import { type DirectBucket, latestJson, lazyDirectBucket, type StoredValue } from "../job/store.ts";
 
 /** One audited request (field names as OSAPI's). */
 export interface AuditEntry {
@@ -43,7 +43,8 @@ export const AUDIT_BATCH_MAX = 256;
 
 /** Reads and writes the audit bucket of one namespace. */
 export class AuditLog {
-  #kv?: Promise<KV>;
+  /** Read with direct gets only (no consumer: the API's NATS user may create none). */
+  readonly #bucket: () => Promise<DirectBucket>;
   readonly #pending = new Set<Promise<void>>();
   /** Entries waiting for the next batch write. */
   #batch: AuditEntry[] = [];
@@ -53,14 +54,8 @@ export class AuditLog {
     private readonly nc: NatsConnection,
     private readonly router: SubjectRouter,
     private readonly log: Logger,
-  ) {}
-
-  #bucket(): Promise<KV> {
-    this.#kv ??= new Kvm(this.nc).open(this.router.auditBucket).catch((e) => {
-      this.#kv = undefined;
-      throw e;
-    });
-    return this.#kv;
+  ) {
+    this.#bucket = lazyDirectBucket(nc, router.auditBucket);
   }
 
   /**
@@ -100,16 +95,15 @@ export class AuditLog {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  async #keys(): Promise<string[]> {
-    const kv = await this.#bucket();
-    const keys: string[] = [];
-    for await (const k of await kv.keys()) keys.push(k);
-    return keys.sort();
+  /** Every entry, oldest first (keys are uuid v7: key order is time order). */
+  async #entries(): Promise<StoredValue<AuditEntry>[]> {
+    const entries = await latestJson<AuditEntry>(await this.#bucket());
+    return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** One entry, or undefined. */
   async get(id: string): Promise<AuditEntry | undefined> {
-    const kv = await this.#bucket();
+    const { kv } = await this.#bucket();
     const e = await kv.get(id);
     if (!e || e.operation !== "PUT") return undefined;
     return JSON.parse(decoder.decode(e.value)) as AuditEntry;
@@ -117,20 +111,13 @@ export class AuditLog {
 
   /** A page of entries, newest first. */
   async list(limit: number, offset: number): Promise<AuditPage> {
-    const keys = (await this.#keys()).reverse();
-    const items: AuditEntry[] = [];
-    for (const k of keys.slice(offset, offset + limit)) {
-      const e = await this.get(k);
-      if (e) items.push(e);
-    }
-    return { total_items: keys.length, items };
+    const entries = (await this.#entries()).reverse();
+    const items = entries.slice(offset, offset + limit).map((e) => e.value);
+    return { total_items: entries.length, items };
   }
 
   /** Every entry, oldest first. */
   async *export(): AsyncGenerator<AuditEntry> {
-    for (const k of await this.#keys()) {
-      const e = await this.get(k);
-      if (e) yield e;
-    }
+    for (const e of await this.#entries()) yield e.value;
   }
 }

@@ -6,7 +6,6 @@
  * record is the submission, so its event is derived from it (`job.created`) when read.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { KV } from "@nats-io/kv";
 import { type JobKind, sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
 import {
   type HostResult,
@@ -19,7 +18,7 @@ import {
 import { uuidv7 } from "./ids.ts";
 import { computeStatus } from "./status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
-import { encodeJson, getJson, lazyBucket, scanJson } from "./store.ts";
+import { type DirectBucket, encodeJson, getJson, latestJson, lazyDirectBucket } from "./store.ts";
 
 /** What is stored under `jobs.<id>`: the job and how it was routed. */
 export interface StoredJob {
@@ -37,16 +36,17 @@ const resultKey = (id: string, host: string) => `${id}.${sanitizeToken(host, "ho
 
 /** Reads and writes job records, status events and results of one namespace. */
 export class JobRecords {
-  readonly #jobs: () => Promise<KV>;
-  readonly #results: () => Promise<KV>;
+  /** Read with batched direct gets (no consumer: the API's NATS user may create none). */
+  readonly #jobs: () => Promise<DirectBucket>;
+  readonly #results: () => Promise<DirectBucket>;
   /** Writes (hot path): acknowledged publishes to the buckets' key subjects. */
   readonly #publisher: JetStreamPublisher;
   readonly #jobBucket: string;
   readonly #responseBucket: string;
 
   constructor(nc: NatsConnection, router: SubjectRouter) {
-    this.#jobs = lazyBucket(nc, router.jobBucket);
-    this.#results = lazyBucket(nc, router.responseBucket);
+    this.#jobs = lazyDirectBucket(nc, router.jobBucket);
+    this.#results = lazyDirectBucket(nc, router.responseBucket);
     this.#publisher = publisherFor(nc, router);
     this.#jobBucket = router.jobBucket;
     this.#responseBucket = router.responseBucket;
@@ -102,21 +102,21 @@ export class JobRecords {
 
   /** The stored job (as routed), or undefined. */
   async stored(id: string): Promise<StoredJob | undefined> {
-    return getJson<StoredJob>(await this.#jobs(), jobKey(id));
+    return getJson<StoredJob>((await this.#jobs()).kv, jobKey(id));
   }
 
   /** The full record of one job, or undefined when unknown (or expired). */
   async get(id: string): Promise<JobRecord | undefined> {
     const stored = await this.stored(id);
     if (!stored) return undefined;
-    const events = await scanJson<StoredEvents>(await this.#jobs(), `${eventPrefix(id)}.>`);
+    const events = await latestJson<StoredEvents>(await this.#jobs(), `${eventPrefix(id)}.>`);
     const results = await this.#resultsOf([id]);
     return toRecord(stored, events.flatMap((e) => eventList(e.value)), results.get(id) ?? []);
   }
 
   /** Every job with its events (no results), newest first. */
   async #all(): Promise<{ stored: StoredJob; events: JobEvent[]; status: JobStatus }[]> {
-    const entries = await scanJson<unknown>(await this.#jobs(), ">");
+    const entries = await latestJson<unknown>(await this.#jobs(), ">");
     const jobs = new Map<string, StoredJob>();
     const events = new Map<string, JobEvent[]>();
     for (const { key, value } of entries) {
@@ -163,17 +163,22 @@ export class JobRecords {
   async delete(id: string): Promise<boolean> {
     const jobs = await this.#jobs();
     if (!(await this.stored(id))) return false;
-    for (const e of await scanJson<unknown>(jobs, `${eventPrefix(id)}.>`)) await jobs.purge(e.key);
+    for (const e of await latestJson<unknown>(jobs, `${eventPrefix(id)}.>`)) {
+      await jobs.kv.purge(e.key);
+    }
     const results = await this.#results();
-    for (const r of await scanJson<unknown>(results, `${id}.>`)) await results.purge(r.key);
-    await jobs.purge(jobKey(id));
+    for (const r of await latestJson<unknown>(results, `${id}.>`)) await results.kv.purge(r.key);
+    await jobs.kv.purge(jobKey(id));
     return true;
   }
 
   async #resultsOf(ids: string[]): Promise<Map<string, HostResult[]>> {
     const out = new Map<string, HostResult[]>();
     if (ids.length === 0) return out;
-    const entries = await scanJson<HostResult>(await this.#results(), ids.map((id) => `${id}.>`));
+    const entries = await latestJson<HostResult>(
+      await this.#results(),
+      ids.map((id) => `${id}.>`),
+    );
     for (const { key, value } of entries) {
       const id = key.slice(0, key.indexOf("."));
       const list = out.get(id) ?? [];
