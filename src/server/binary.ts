@@ -23,8 +23,11 @@ import {
 } from "./download.ts";
 import { readTarGz } from "./tar.ts";
 
-/** The oldest nats-server osapi works with. */
-export const MIN_NATS_SERVER_VERSION = "2.10.0";
+/**
+ * The oldest nats-server osapi works with: 2.11 answers batched direct gets, how the API reads
+ * its buckets without creating consumers (src/job/store.ts).
+ */
+export const MIN_NATS_SERVER_VERSION = "2.11.0";
 
 /** The part of the server configuration binary resolution reads. */
 export type BinaryConfig = Pick<NatsServerConfig, "binary" | "version" | "download_url">;
