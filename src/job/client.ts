@@ -124,6 +124,9 @@ class JetStreamJobClient implements JobClient {
     }
     spec.validate(op.data ?? {}); // OperationInputError before anything is published
     const resolved = await this.#resolve(target);
+    const hosts = resolved.target.type === "any"
+      ? undefined
+      : resolved.workers.map((w) => w.hostname);
     const job: Job = {
       id: uuidv7(),
       operation: { type: op.type, data: op.data ?? {} },
@@ -131,12 +134,13 @@ class JetStreamJobClient implements JobClient {
       created: new Date().toISOString(),
       submitter,
       ...(retryOf ? { retry_of: retryOf } : {}),
+      ...(hosts ? { hosts } : {}),
     };
     const stored: StoredJob = {
       job,
       kind: spec.kind,
       subject: this.router.job(spec.kind, resolved.target),
-      ...(resolved.target.type === "any" ? {} : { hosts: resolved.workers.map((w) => w.hostname) }),
+      ...(hosts ? { hosts } : {}),
     };
     const single = resolved.target.type === "any" || resolved.target.type === "host";
     return { stored, single };

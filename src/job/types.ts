@@ -24,6 +24,11 @@ export interface Job {
   submitter: string;
   /** Id of the job this one retries, if any. */
   retry_of?: string;
+  /**
+   * Host, label and `_all` targets: the workers that were live when the job was submitted. A
+   * worker not listed skips the job (it was down then, and its consumer kept the message).
+   */
+  hosts?: string[];
 }
 
 /** The outcome of a job on one host. */

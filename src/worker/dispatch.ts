@@ -111,6 +111,13 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
   }
   const deliveries = msg.info.deliveryCount;
   const fields = { job_id: job.id, type: job.operation.type, delivery: deliveries };
+  if (Array.isArray(job.hosts) && !job.hosts.includes(ctx.hostname)) {
+    // A broadcast or host job submitted while this worker was down: it was not expected to
+    // answer, so running it now (perhaps hours later) would surprise whoever sent it.
+    log.info("job skipped: this worker was not live when it was submitted", fields);
+    msg.ack();
+    return;
+  }
   const working = setInterval(
     () => msg.working(),
     Math.max(500, Math.floor(consumer.ack_wait / 3)),
