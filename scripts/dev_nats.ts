@@ -1,6 +1,6 @@
 /**
  * Development fallback for the README tasks (not the product's downloader): finds a
- * nats-server >= 2.10 for tests and local runs ($NATS_SERVER_BIN, PATH, $GOPATH/bin) and, when
+ * nats-server >= 2.11 for tests and local runs ($NATS_SERVER_BIN, PATH, $GOPATH/bin) and, when
  * none is there, builds the pinned version with `go install`.
  */
 
@@ -63,7 +63,7 @@ export async function ensureDevNatsServer(log = (m: string) => console.error(m))
   }
   if (!gobin) {
     throw new Error(
-      "no nats-server >= 2.10 found and Go is not installed: install Go, or put nats-server " +
+      "no nats-server >= 2.11 found and Go is not installed: install Go, or put nats-server " +
         "on PATH, or set NATS_SERVER_BIN (Debian's nats-server package is 2.9: too old)",
     );
   }

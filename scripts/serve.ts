@@ -1,6 +1,6 @@
 /**
  * `deno task serve`: runs `osapi serve` from the source tree. Development fallback of the README
- * task (not of the product's downloader): when no nats-server >= 2.10 is on PATH, one is found
+ * task (not of the product's downloader): when no nats-server >= 2.11 is on PATH, one is found
  * in $GOPATH/bin or built with `go install`, and its directory is put first on PATH so that
  * osapi's own binary resolution (configured path, cache, PATH, download) finds it.
  */
