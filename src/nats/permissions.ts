@@ -2,8 +2,9 @@
  * Least-privilege NATS permission sets per role and namespace. Every subject comes from the
  * subject router (or its JetStream API names), so permissions follow the names the components
  * really use:
- * - `api`: publishes jobs, collects results, reads and writes every bucket of its namespace,
- *   reads the jobs and DLQ streams; never consumes jobs for a worker nor answers them.
+ * - `api`: publishes jobs, collects results, reads (direct gets only) and writes every bucket of
+ *   its namespace, reads the jobs and DLQ streams; never consumes jobs for a worker nor answers
+ *   them, and creates no consumer at all.
  * - `worker`: consumes jobs through the consumers of its namespace's jobs stream, acks them,
  *   writes records, results and heartbeats, publishes results and dead jobs; never publishes jobs
  *   and never touches the audit log.
@@ -11,6 +12,11 @@
  * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
  *   and reads its streams' info; publishes nothing else.
  * - `admin`: everything (the supervisor's own identity).
+ * No role but `admin` may create a consumer on a bucket: nats-server does not check a push
+ * consumer's `deliver_subject` against the creating user's permissions, so a consumer on a user's
+ * own bucket could deliver its messages onto another namespace's job subjects. The API reads its
+ * buckets with batched direct gets (src/job/store.ts) instead of the kv library's
+ * keys/history/watch (which create ordered push consumers).
  * No role but `admin` may create, update or delete a stream or bucket: nats-server does not check
  * a stream's `subjects`, `sources` or `mirror` against the user's permissions, so a stream update
  * would let a user capture or copy another namespace's subjects and buckets. The supervisor (the
@@ -23,11 +29,18 @@
  *   jobs stream. Even fenced to its host, it can give its own consumer (created with several
  *   `filter_subjects`, a form whose filters nats-server does not put in the API subject) other
  *   hosts' filters and take their jobs.
- * - Consumers are created with a body nats-server does not check against permissions: a push
- *   consumer's `deliver_subject` is published to by the server itself. The `api` role needs
- *   consumers on its KV buckets (KV keys/history/watch), so with `isolation: permissions` a
- *   malicious api user could route its own bucket's messages to another namespace's subjects.
- *   Namespaces that do not trust each other need `isolation: account` (or operator mode).
+ *
+ * Residual risks across namespaces sharing one account (`isolation: permissions`): nats-server
+ * publishes some messages itself, to subjects the requester chose and it does not check:
+ * - a worker's own consumer on the jobs stream may be created as a push consumer whose
+ *   `deliver_subject` is another namespace's job subject: it replays its namespace's jobs there;
+ *   a pull request (`MSG.NEXT`) with such a reply subject does the same.
+ * - the answer to any request the server answers (every role may ask `$JS.API.INFO`; api and
+ *   token users direct gets) goes to the request's reply subject, which permissions do not
+ *   cover: a direct get echoes a stored message, so an api user can put content of its choosing
+ *   (written to its own bucket) onto another namespace's job subjects.
+ * tests/security/deliver_subject_test.ts shows both. Namespaces that do not trust each other
+ * need `isolation: account` (or operator mode): the server's messages stay in the account.
  */
 import type { NATS_ROLES } from "../config/schema.ts";
 import {
@@ -54,7 +67,12 @@ export const ADMIN_PERMISSIONS: Readonly<Permissions> = Object.freeze({
   subscribe: [">"],
 });
 
-/** Read and write access to one KV bucket: put/delete, get (direct or not), keys/watch/history. */
+/**
+ * Read and write access to one KV bucket: put/delete/purge, get (direct or not) and batched
+ * direct gets (how src/job/store.ts reads many keys). No consumer operation: the kv library's
+ * keys/watch/history create push consumers, whose `deliver_subject` nats-server does not check
+ * against permissions (a user could deliver its bucket's messages onto any subject).
+ */
 function kvAccess(bucket: string): string[] {
   const stream = kvStream(bucket);
   return [
@@ -62,9 +80,6 @@ function kvAccess(bucket: string): string[] {
     JS_API.stream("MSG.GET", stream),
     JS_API.directGet(stream, ""),
     JS_API.directGet(stream),
-    JS_API.consumer("*", stream, ""),
-    JS_API.consumer("*", stream),
-    JS_API.flowControl(stream),
   ];
 }
 

@@ -363,8 +363,6 @@ export const JS_API = {
   /** Acknowledgements of messages of a stream (`consumer`: only those of one consumer). */
   ack: (stream: string, consumer?: string): string =>
     consumer === undefined ? `$JS.ACK.${stream}.>` : `$JS.ACK.${stream}.${consumer}.>`,
-  /** Flow control replies of push consumers (KV watchers) on a stream. */
-  flowControl: (stream: string): string => `$JS.FC.${stream}.>`,
 } as const;
 
 /**

@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectNats } from "../../src/nats/connect.ts";
-import { permissionsFor } from "../../src/nats/permissions.ts";
+import { permissionsFor, tokenPermissions } from "../../src/nats/permissions.ts";
 import {
   ensureOrVerifyResources,
   ensureResources,
@@ -18,6 +18,7 @@ import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { createJobClient } from "../../src/job/client.ts";
 import { startWorker } from "../../src/worker/worker.ts";
 import { testProviders } from "../helpers/jobs.ts";
+import { latestJson, lazyDirectBucket } from "../../src/job/store.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 import { allows } from "../helpers/subject_match.ts";
 
@@ -103,6 +104,8 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   // no consumer operation on the jobs stream (it could delete or redirect the workers')
   assert.ok(!allows(api.publish, "$JS.API.CONSUMER.CREATE.prod-JOBS.x"));
   assert.ok(!allows(api.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1"));
+  // it reads its buckets with batched direct gets
+  assert.ok(allows(api.publish, "$JS.API.DIRECT.GET.KV_prod-job-queue"));
 
   assert.ok(
     !worker.publish.some((s) =>
@@ -123,6 +126,35 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   assert.ok(!allows(worker.publish, `${any}.prod.jobs.query.host.h2`));
   assert.ok(!allows(worker.publish, any), "the form without a filter takes any filter");
   assert.deepEqual(worker.subscribe, ["_INBOX.prod.>"]);
+});
+
+Deno.test("no role but admin may create, read or pull from a consumer on a bucket (a push consumer's deliver_subject is unchecked)", () => {
+  const r = new SubjectRouter("prod");
+  const ops = ["CREATE", "DURABLE.CREATE", "INFO", "MSG.NEXT", "DELETE"] as const;
+  const forbidden = r.buckets.flatMap((b) => {
+    const stream = kvStream(b);
+    return [
+      ...ops.map((op) => JS_API.consumer(op, stream, "c1")),
+      `${JS_API.consumer("CREATE", stream, "c1")}.$KV.${b}.>`,
+      `$JS.API.CONSUMER.LIST.${stream}`,
+      `$JS.API.CONSUMER.NAMES.${stream}`,
+      `$JS.FC.${stream}.x`,
+      `$JS.ACK.${stream}.c1.1.1.1.1.1`,
+    ];
+  });
+  const tokenAll = { readJobs: true, queryJobs: true, modifyJobs: true };
+  const sets = {
+    ...Object.fromEntries(
+      (["api", "worker", "component", "view"] as const).flatMap((role) =>
+        ["", "h1"].map((hostname) => [`${role}/${hostname}`, permissionsFor(role, r, { hostname })])
+      ),
+    ),
+    token: tokenPermissions(r, tokenAll),
+  };
+  for (const [name, p] of Object.entries(sets)) {
+    for (const s of forbidden) assert.ok(!allows(p.publish, s), `${name} may publish ${s}`);
+  }
+  assert.ok(allows(permissionsFor("admin", r).publish, forbidden[0]));
 });
 
 Deno.test("a worker user with a hostname is fenced to that host's consumer, results and registry entry", () => {
@@ -276,22 +308,22 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     const kvm = new Kvm(api);
     for (const b of ra.buckets) {
       const kv = await kvm.open(b);
-      await kv.put("k.one", "v1");
-      assert.equal((await kv.get("k.one"))?.string(), "v1");
-      const keys: string[] = [];
-      for await (const k of await kv.keys()) keys.push(k);
-      assert.deepEqual(keys, ["k.one"]);
+      await kv.put("k.one", '"v1"');
+      assert.equal((await kv.get("k.one"))?.string(), '"v1"');
+      // every key read with batched direct gets, never a consumer
+      const entries = await latestJson<string>(await lazyDirectBucket(api, b)());
+      assert.deepEqual(entries.map((e) => [e.key, e.value]), [["k.one", "v1"]]);
       await kv.delete("k.one");
+      assert.deepEqual(await latestJson(await lazyDirectBucket(api, b)()), []);
     }
+    // the kv library's consumer-based reads are refused: a push consumer's deliver_subject is
+    // not checked against permissions (tests/security/deliver_subject_test.ts)
     const jobs = await kvm.open(ra.jobBucket);
-    const watched: string[] = [];
-    const watch = await jobs.watch({ key: "w.>" });
-    await jobs.put("w.1", "x");
-    for await (const e of watch) {
-      watched.push(e.key);
-      break;
-    }
-    assert.deepEqual(watched, ["w.1"]);
+    assert.match(await denied(jobs.watch({ key: "w.>" })), /Permissions Violation/i);
+    assert.match(
+      (await apiV.publish(JS_API.consumer("CREATE", kvStream(ra.jobBucket), "x")))!,
+      /Permissions Violation/,
+    );
     const jsm = await jetstreamManager(api);
     assert.equal((await jsm.streams.info(ra.stream)).state.messages, 1);
     // outside its namespace and job consumption's ack path
