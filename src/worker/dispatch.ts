@@ -102,6 +102,17 @@ class JobEvents {
 /** Handles one delivery of a job message; never throws. */
 export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<void> {
   const { log, consumer } = ctx;
+  if (msg.headers?.get("Nats-Stream")) {
+    // Jobs are published by the API, never by the server: a message carrying the headers of a
+    // direct-get answer was steered here through a chosen reply subject (an injection attempt
+    // from another namespace sharing the account). It is neither run nor dead-lettered.
+    log.warn("job message rejected: it is a server answer, not a published job", {
+      subject: msg.subject,
+      from_stream: msg.headers.get("Nats-Stream"),
+    });
+    msg.term("server answer, not a job");
+    return;
+  }
   const job = decodeJson<unknown>(msg.data);
   if (!isJob(job)) {
     log.warn("malformed job message dead-lettered", { subject: msg.subject });
