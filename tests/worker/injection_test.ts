@@ -39,7 +39,10 @@ Deno.test("a job message carrying a direct-get answer's headers is not run", asy
     // A genuine job afterwards runs: the worker took (and refused) the first one before it.
     const ok = await c.client.run({ type: "test.echo", data: { n: 2 } }, "_any", "t");
     assert.equal(ok.results[0]?.status, "completed");
-    await eventually(async () => ran.includes(2) ? true : undefined, "the genuine job ran");
+    await eventually(
+      () => Promise.resolve(ran.includes(2) ? true : undefined),
+      "the genuine job ran",
+    );
     assert.deepEqual(ran, [2]);
   } finally {
     await w.stop({ abort: true });

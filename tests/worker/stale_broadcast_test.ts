@@ -30,7 +30,7 @@ Deno.test("a worker that was down skips the broadcasts submitted meanwhile", asy
     const again = await c.client.run({ type: "test.echo", data: { n: 3 } }, "_all", "t");
     assert.deepEqual(again.results.map((r) => r.hostname).sort(), ["a", "b"]);
     // b received job 2 before job 3 (same consumer, in order) and skipped it.
-    await eventually(async () => ran.includes("b:3") ? true : undefined, "b ran job 3");
+    await eventually(() => Promise.resolve(ran.includes("b:3") ? true : undefined), "b ran job 3");
     assert.ok(!ran.includes("b:2"), `b ran a broadcast from while it was down: ${ran}`);
     const rec = await c.client.get(onlyA.job_id);
     assert.deepEqual(rec?.results.map((r) => r.hostname), ["a"]);
