@@ -54,6 +54,12 @@ export const SERVER_AUTH_TYPES = [
 /** Least-privilege permission sets a server-side user can be given. */
 export const NATS_ROLES = ["admin", "api", "worker", "component", "view"] as const;
 
+/** Account names written into nats-server.conf: a safe token only. */
+const ACCOUNT_NAME = {
+  pattern: /^[A-Za-z0-9_-]{1,64}$/,
+  patternHelp: "an account name of 1-64 characters of A-Z a-z 0-9 _ -",
+};
+
 const namespace = (doc: string) =>
   str("osapi", doc, { pattern: NAMESPACE_PATTERN, patternHelp: NAMESPACE_HELP });
 
@@ -146,7 +152,7 @@ export const schema = section("osapi configuration", {
         view_account: str(
           "",
           "isolation account: a read-only account seeing every namespace's jobs (role view users)",
-          { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternHelp: "1-64 characters of A-Z a-z 0-9 _ -" },
+          ACCOUNT_NAME,
         ),
         token: str("", "client token (token); stored bcrypt-hashed in the rendered file", {
           secret: true,
@@ -197,8 +203,12 @@ export const schema = section("osapi configuration", {
             "",
             "curve seed (SX...) encrypting requests and responses (empty: off)",
           ),
-          account: str("AUTH", "account the callout service user lives in"),
-          target_account: str("APP", "account users are placed in unless their entry names one"),
+          account: str("AUTH", "account the callout service user lives in", ACCOUNT_NAME),
+          target_account: str(
+            "APP",
+            "account users are placed in unless their entry names one",
+            ACCOUNT_NAME,
+          ),
           user_ttl: duration(
             "1h",
             "lifetime of issued user JWTs (capped by an API token's expiry)",
@@ -209,7 +219,11 @@ export const schema = section("osapi configuration", {
             section("a callout user", {
               username: str("", "user name"),
               password: str("", "bcrypt hash of the password ($2a$/$2b$...)", { secret: true }),
-              account: str("", "account the user is placed in (empty: target_account)"),
+              account: str(
+                "",
+                "account the user is placed in (empty: target_account)",
+                ACCOUNT_NAME,
+              ),
               ...natsUserShape,
             }),
           ),

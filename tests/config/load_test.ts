@@ -141,6 +141,10 @@ Deno.test("wrong types name key, value and what is allowed", () => {
       /job\.worker\.labels\.group: invalid value "a b"/,
     ],
     [
+      { nats: { server: { auth: { callout: { account: "AUTH }\nfoo: {" } } } } },
+      /nats\.server\.auth\.callout\.account: invalid value "AUTH }\\nfoo: \{"; expected an account name/,
+    ],
+    [
       { job: { worker: { labels: { ["k".repeat(65)]: "v" } } } },
       /job\.worker\.labels: invalid label key "k{65}"; expected 1-64 characters/,
     ],
