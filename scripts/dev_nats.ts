@@ -73,6 +73,36 @@ export async function ensureDevNatsServer(log = (m: string) => console.error(m))
   return `${gobin}/nats-server`;
 }
 
+/** The official `nats` CLI version used to prove creds interoperability in tests. */
+export const DEV_NATS_CLI_VERSION = "0.5.1";
+
+/**
+ * Best effort: the official `nats` CLI ($NATS_CLI_BIN, PATH, $GOPATH/bin, else `go install`).
+ * Undefined when it cannot be had; the interoperability test then falls back to the v3 client.
+ */
+export async function ensureDevNatsCli(
+  log = (m: string) => console.error(m),
+): Promise<string | undefined> {
+  const gobin = await gopathBin();
+  const candidates = [
+    Deno.env.get("NATS_CLI_BIN"),
+    ...(Deno.env.get("PATH") ?? "").split(":").filter((d) => d).map((d) => `${d}/nats`),
+    gobin ? `${gobin}/nats` : undefined,
+  ];
+  for (const c of candidates) if (c && (await isFile(c))) return c;
+  if (!gobin) return undefined;
+  log(`installing the nats CLI v${DEV_NATS_CLI_VERSION} with go install ...`);
+  const r = await run("go", [
+    "install",
+    `github.com/nats-io/natscli/nats@v${DEV_NATS_CLI_VERSION}`,
+  ]);
+  if (!r.ok) {
+    log(`go install of the nats CLI failed; interoperability is tested with the v3 client only`);
+    return undefined;
+  }
+  return `${gobin}/nats`;
+}
+
 if (import.meta.main) {
   console.log(await ensureDevNatsServer());
 }

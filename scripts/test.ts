@@ -3,7 +3,7 @@
  * every test under tests/ against real nats-server processes; ends with `N passed, N failed`.
  * Extra arguments are passed to `deno test` (e.g. a file filter).
  */
-import { ensureDevNatsServer } from "./dev_nats.ts";
+import { ensureDevNatsCli, ensureDevNatsServer } from "./dev_nats.ts";
 
 const deno = Deno.execPath();
 
@@ -37,7 +37,9 @@ async function testStep(args: string[], env: Record<string, string>) {
 }
 
 const nats = await ensureDevNatsServer();
-const env = { NATS_SERVER_BIN: nats, NO_COLOR: "1" };
+const cli = await ensureDevNatsCli();
+const env: Record<string, string> = { NATS_SERVER_BIN: nats, NO_COLOR: "1" };
+if (cli) env.NATS_CLI_BIN = cli;
 const gates = [
   await step("format", ["fmt", "--check"]),
   await step("lint", ["lint"]),
