@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { kvStream } from "../../nats/subjects.ts";
 import { VERSION } from "../../version.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { probeNats } from "../nats_probe.ts";
@@ -75,12 +76,7 @@ const errorText = (e: unknown) => (e as Error)?.message ?? String(e);
 /** Checks the streams and buckets the API needs; returns the first problem or undefined. */
 async function missingResources(deps: AppDeps): Promise<string | undefined> {
   const jsm = await jetstreamManager(deps.nc!);
-  const streams = [
-    deps.router.stream,
-    deps.router.dlqStream,
-    ...deps.router.buckets.map((b) => `KV_${b}`),
-  ];
-  for (const s of streams) {
+  for (const s of deps.router.streams) {
     try {
       await jsm.streams.info(s);
     } catch (e) {
@@ -175,7 +171,7 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
             bytes: s.state.bytes,
             consumers: s.state.consumer_count,
           }));
-          const buckets = await Promise.all(deps.router.buckets.map((b) => info(`KV_${b}`)));
+          const buckets = await Promise.all(deps.router.buckets.map((b) => info(kvStream(b))));
           body.kv_buckets = buckets.map((s) => ({
             name: s.config.name.replace(/^KV_/, ""),
             keys: s.state.messages,
