@@ -107,6 +107,21 @@ export function blockProvider(instant = false): Provider & { release(): void; st
   return p;
 }
 
+/** `test.echo` that records `<host>:<input.n>` for every run, in order. */
+export function countingProvider(): Provider & { ran: string[] } {
+  const ran: string[] = [];
+  return {
+    type: "test.echo",
+    kind: "query",
+    ran,
+    validate: (d) => (d ?? {}) as Record<string, unknown>,
+    run: (input, ctx) => {
+      ran.push(`${ctx.hostname}:${(input as { n?: number }).n}`);
+      return Promise.resolve({ hostname: ctx.hostname });
+    },
+  };
+}
+
 /** Every shipped provider plus the given test providers. */
 export function testProviders(...extra: Provider[]): Map<string, Provider> {
   const all = providerRegistry();

@@ -2,21 +2,18 @@ import assert from "node:assert/strict";
 import { headers } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer } from "../helpers/nats_server.ts";
-import { eventually, testClient, testProviders, testWorker } from "../helpers/jobs.ts";
-import type { Provider } from "../../src/worker/providers/types.ts";
+import {
+  countingProvider,
+  eventually,
+  testClient,
+  testProviders,
+  testWorker,
+} from "../helpers/jobs.ts";
 
 Deno.test("a job message carrying a direct-get answer's headers is not run", async () => {
   await using s = await startNatsServer();
-  const ran: number[] = [];
-  const counting: Provider = {
-    type: "test.echo",
-    kind: "query",
-    validate: (d) => (d ?? {}) as Record<string, unknown>,
-    run: (input, ctx) => {
-      ran.push((input as { n: number }).n);
-      return Promise.resolve({ hostname: ctx.hostname });
-    },
-  };
+  const counting = countingProvider();
+  const ran = counting.ran;
   const providers = testProviders(counting);
   await using c = await testClient(s.port, { providers });
   const w = await testWorker(s.port, { hostname: "a", providers });
@@ -40,10 +37,10 @@ Deno.test("a job message carrying a direct-get answer's headers is not run", asy
     const ok = await c.client.run({ type: "test.echo", data: { n: 2 } }, "_any", "t");
     assert.equal(ok.results[0]?.status, "completed");
     await eventually(
-      () => Promise.resolve(ran.includes(2) ? true : undefined),
+      () => Promise.resolve(ran.includes("a:2") ? true : undefined),
       "the genuine job ran",
     );
-    assert.deepEqual(ran, [2]);
+    assert.deepEqual(ran, ["a:2"]);
   } finally {
     await w.stop({ abort: true });
   }

@@ -1,20 +1,17 @@
 import assert from "node:assert/strict";
 import { startNatsServer } from "../helpers/nats_server.ts";
-import { eventually, testClient, testProviders, testWorker } from "../helpers/jobs.ts";
-import type { Provider } from "../../src/worker/providers/types.ts";
+import {
+  countingProvider,
+  eventually,
+  testClient,
+  testProviders,
+  testWorker,
+} from "../helpers/jobs.ts";
 
 Deno.test("a worker that was down skips the broadcasts submitted meanwhile", async () => {
   await using s = await startNatsServer();
-  const ran: string[] = [];
-  const counting: Provider = {
-    type: "test.echo",
-    kind: "query",
-    validate: (d) => (d ?? {}) as Record<string, unknown>,
-    run: (input, ctx) => {
-      ran.push(`${ctx.hostname}:${(input as { n?: number }).n}`);
-      return Promise.resolve({ hostname: ctx.hostname });
-    },
-  };
+  const counting = countingProvider();
+  const ran = counting.ran;
   const providers = testProviders(counting);
   await using c = await testClient(s.port, { providers, quietPeriod: "5s" });
   const a = await testWorker(s.port, { hostname: "a", providers });

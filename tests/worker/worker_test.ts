@@ -4,6 +4,7 @@ import { startNatsServer } from "../helpers/nats_server.ts";
 import {
   blockProvider,
   eventually,
+  type TestClient,
   testClient,
   testProviders,
   testWorker,
@@ -31,9 +32,15 @@ function startedOn(client: JobClient, id: string, host: string): Promise<true> {
   }, `job ${id} started on ${host}`);
 }
 
-Deno.test("a worker killed mid-job: the _any job completes on another worker", async () => {
+/**
+ * Runs a blocking `_any` job on a worker child process, starts a rescuer worker, kills the child
+ * with SIGKILL mid-job, and hands the finished record to `check`.
+ */
+async function killMidJob(
+  opts: { ackWait: string; maxDeliver: number },
+  check: (rec: JobRecord, job: Job, api: TestClient) => Promise<void>,
+): Promise<void> {
   await using server = await startNatsServer();
-  const opts = { ackWait: "2s", maxDeliver: 3 };
   const child = spawnWorkerChild(server.port, { ...opts, hostname: "doomed" });
   let rescuer;
   try {
@@ -48,12 +55,7 @@ Deno.test("a worker killed mid-job: the _any job completes on another worker", a
     });
     child.kill("SIGKILL");
     await child.status;
-    const rec = await finished(api.client, job.id);
-    assert.equal(rec.status, "completed");
-    assert.deepEqual(rec.results.map((r) => r.hostname), ["rescuer"]);
-    assert.deepEqual(rec.results[0].data, { hostname: "rescuer", blocked: false });
-    assert.ok(rec.events.some((e) => e.type === "acknowledged" && e.hostname === "doomed"));
-    assert.ok(rec.events.some((e) => e.type === "completed" && e.hostname === "rescuer"));
+    await check(await finished(api.client, job.id), job, api);
   } finally {
     try {
       child.kill("SIGKILL");
@@ -61,26 +63,21 @@ Deno.test("a worker killed mid-job: the _any job completes on another worker", a
     await child.status;
     await rescuer?.stop();
   }
+}
+
+Deno.test("a worker killed mid-job: the _any job completes on another worker", async () => {
+  await killMidJob({ ackWait: "2s", maxDeliver: 3 }, (rec) => {
+    assert.equal(rec.status, "completed");
+    assert.deepEqual(rec.results.map((r) => r.hostname), ["rescuer"]);
+    assert.deepEqual(rec.results[0].data, { hostname: "rescuer", blocked: false });
+    assert.ok(rec.events.some((e) => e.type === "acknowledged" && e.hostname === "doomed"));
+    assert.ok(rec.events.some((e) => e.type === "completed" && e.hostname === "rescuer"));
+    return Promise.resolve();
+  });
 });
 
 Deno.test("a job whose worker died on its last delivery is dead-lettered", async () => {
-  await using server = await startNatsServer();
-  const opts = { ackWait: "1s", maxDeliver: 1 };
-  const child = spawnWorkerChild(server.port, { ...opts, hostname: "doomed" });
-  let rescuer;
-  try {
-    await waitReady(child);
-    await using api = await testClient(server.port, opts);
-    const job = await api.client.submit(blockOp, "_any", "t");
-    await startedOn(api.client, job.id, "doomed");
-    rescuer = await testWorker(server.port, {
-      ...opts,
-      hostname: "rescuer",
-      providers: testProviders(blockProvider(true)),
-    });
-    child.kill("SIGKILL");
-    await child.status;
-    const rec = await finished(api.client, job.id);
+  await killMidJob({ ackWait: "1s", maxDeliver: 1 }, async (rec, job, api) => {
     assert.equal(rec.status, "failed");
     assert.match(rec.results[0].error!, /no result after 1 deliveries/);
     assert.equal(rec.events.filter((e) => e.type === "started").length, 1, "not run again");
@@ -88,13 +85,7 @@ Deno.test("a job whose worker died on its last delivery is dead-lettered", async
     const dlq = await jsm.streams.getMessage(api.client.router.dlqStream, { seq: 1 });
     assert.equal(decodeJson<Job>(dlq!.data)!.id, job.id);
     assert.equal(dlq!.header.get(DLQ_HEADERS.deliveries), "2");
-  } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
-    await rescuer?.stop();
-  }
+  });
 });
 
 Deno.test("failing jobs are redelivered up to max_deliver, then the job lands in the DLQ", async () => {
