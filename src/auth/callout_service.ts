@@ -8,7 +8,7 @@
 import bcrypt from "bcryptjs";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { ConfigError } from "../config/errors.ts";
-import { dataDir, ensurePrivateDir } from "../config/paths.ts";
+import { dataDir, ensurePrivateDir, pathExists } from "../config/paths.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
@@ -52,16 +52,6 @@ export interface CalloutKeys {
   servicePublicKey?: string;
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 async function seedOrGenerate(
   configured: string,
   key: string,
@@ -70,12 +60,12 @@ async function seedOrGenerate(
   log?: Logger,
 ): Promise<{ pair: KeyPair; file: string }> {
   if (configured !== "") {
-    if (!(await fileExists(configured))) {
+    if (!(await pathExists(configured))) {
       throw new ConfigError([{ path: key, message: `${key}: file ${configured} not found` }]);
     }
     return { pair: await readSeedFile(configured, type), file: configured };
   }
-  if (!(await fileExists(fallback))) {
+  if (!(await pathExists(fallback))) {
     await ensurePrivateDir(fallback.slice(0, fallback.lastIndexOf("/")));
     await generateKeyFile(type, fallback);
     log?.info(`generated the auth callout ${type} key`, { seed_file: fallback });
@@ -99,7 +89,7 @@ export async function ensureCalloutKeys(config: Config, log?: Logger): Promise<C
   );
   let xkey: KeyPair | undefined;
   if (c.xkey_seed_file !== "") {
-    if (!(await fileExists(c.xkey_seed_file))) {
+    if (!(await pathExists(c.xkey_seed_file))) {
       throw new ConfigError([{
         path: `${base}.xkey_seed_file`,
         message: `${base}.xkey_seed_file: file ${c.xkey_seed_file} not found`,

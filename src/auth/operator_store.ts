@@ -9,7 +9,7 @@
  * <dir>/accounts/<name>/users/<user>.creds
  * ```
  */
-import { ensurePrivateDir } from "../config/paths.ts";
+import { ensurePrivateDir, pathExists } from "../config/paths.ts";
 import { readCredsFile, writeCredsFile } from "./creds.ts";
 import {
   type AccountSpec,
@@ -45,16 +45,6 @@ export function checkName(name: string, what: string): string {
     );
   }
   return name;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** The operator as read from the store. */
@@ -106,7 +96,7 @@ export class OperatorStore {
 
   /** True when the directory holds an operator. */
   async exists(): Promise<boolean> {
-    return await exists(this.operatorJwtFile);
+    return await pathExists(this.operatorJwtFile);
   }
 
   /** Reads the operator JWT (signature verified). */
@@ -196,7 +186,7 @@ export class OperatorStore {
   async createAccount(spec: AccountSpec): Promise<StoredAccount> {
     const name = checkName(spec.name, "account");
     const dir = this.accountDir(name);
-    if (await exists(`${dir}/account.jwt`)) {
+    if (await pathExists(`${dir}/account.jwt`)) {
       throw new OperatorStoreError(`account ${name} already exists in ${this.dir}`);
     }
     await ensurePrivateDir(`${dir}/users`);
@@ -219,7 +209,7 @@ export class OperatorStore {
     const name = checkName(spec.name, "user");
     const acc = await this.account(account);
     const file = this.credsFile(account, name);
-    if (!replace && await exists(file)) {
+    if (!replace && await pathExists(file)) {
       throw new OperatorStoreError(`user ${name} already exists in account ${account}`);
     }
     await ensurePrivateDir(`${this.accountDir(account)}/users`);
@@ -237,7 +227,7 @@ export class OperatorStore {
   /** The public key of a stored user (from its creds file). */
   async userPublicKey(account: string, user: string): Promise<string> {
     const file = this.credsFile(account, user);
-    if (!(await exists(file))) {
+    if (!(await pathExists(file))) {
       throw new OperatorStoreError(`unknown user ${JSON.stringify(user)} in account ${account}`);
     }
     const creds = await readCredsFile(file);

@@ -82,3 +82,14 @@ export async function readOwnSecretFile(
     throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
   }
 }
+
+/** True when `path` exists; other errors than "not found" are thrown. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
