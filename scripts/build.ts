@@ -43,7 +43,18 @@ function parseArgs(args: string[]): { targets: string[]; out: string } {
 
 async function compile(target: string, out: string): Promise<{ ok: boolean; output: string }> {
   const file = `${out}/osapi-${TARGETS[target]}`;
-  const args = ["compile", ...PERMISSIONS, "--target", target, "--output", file, "main.ts"];
+  const args = [
+    "compile",
+    ...PERMISSIONS,
+    // the worker loads its providers by name (src/worker/providers/mod.ts)
+    "--include",
+    "src/worker/providers",
+    "--target",
+    target,
+    "--output",
+    file,
+    "main.ts",
+  ];
   console.error(`building ${file} (${target})`);
   const r = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
     .output();

@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { buildRoleTable } from "../auth/rbac.ts";
 import type { Config } from "../config/schema.ts";
+import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 import type { JobService } from "../job/types.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
@@ -21,16 +22,16 @@ import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
 import { problemResponse } from "./problem.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
-import { registerCommandRoutes } from "./routes/command.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerJobRoutes } from "./routes/job.ts";
 import { registerMetaRoutes } from "./routes/meta.ts";
-import { registerNetworkRoutes } from "./routes/network.ts";
-import { registerSystemRoutes } from "./routes/system.ts";
+import { registerOperationRoutes } from "./routes/operations.ts";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
   config: Config;
+  /** The operations served (default: the shipped table; tests add their own). */
+  operations?: OperationTable;
   jobs: JobService;
   /** The API's NATS connection (audit log, readiness, JetStream statistics). */
   nc?: NatsConnection;
@@ -66,6 +67,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   const audit = opts.nc ? new AuditLog(opts.nc, opts.router, log.child("audit")) : undefined;
   const deps: AppDeps = {
     config,
+    operations: opts.operations ?? OPERATIONS,
     jobs: opts.jobs,
     nc: opts.nc,
     router: opts.router,
@@ -104,9 +106,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   app.use("*", (c, next) => c.req.raw.body === null ? next() : limit(c, next));
 
   registerHealthRoutes(app, deps);
-  registerSystemRoutes(app, deps);
-  registerNetworkRoutes(app, deps);
-  registerCommandRoutes(app, deps);
+  registerOperationRoutes(app, deps, deps.operations);
   registerJobRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerMetaRoutes(app, deps);

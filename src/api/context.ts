@@ -2,6 +2,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
+import type { OperationTable } from "../core/operations/mod.ts";
 import type { JobService } from "../job/types.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
@@ -33,6 +34,8 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
 /** Everything routes and middleware depend on. */
 export interface AppDeps {
   config: Config;
+  /** The operation table the API serves. */
+  operations: OperationTable;
   jobs: JobService;
   nc?: NatsConnection;
   router: SubjectRouter;

@@ -8,7 +8,7 @@ import type { HostResult, JobRunResult } from "../job/types.ts";
 import { TargetError } from "../job/types.ts";
 import type { ApiEnv, AppDeps } from "./context.ts";
 import { ApiError } from "./problem.ts";
-import type { OperationType } from "../job/operations.ts";
+import type { OperationDef } from "../core/operations/mod.ts";
 
 /** The subject of the authenticated caller. */
 export function callerSubject(c: Context<ApiEnv>): string {
@@ -17,14 +17,15 @@ export function callerSubject(c: Context<ApiEnv>): string {
   return caller.subject;
 }
 
-/** Submits `type` with `data` to `target` and waits for the results. */
+/** Submits operation `op` with `data` to `target` and waits for the results. */
 export async function runOperation(
   deps: AppDeps,
   c: Context<ApiEnv>,
-  type: OperationType,
+  op: OperationDef,
   data: Record<string, unknown>,
   target: string,
 ): Promise<JobRunResult> {
+  const type = op.type;
   const start = performance.now();
   try {
     const result = await deps.jobs.run({ type, data }, target, callerSubject(c));
@@ -45,19 +46,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * One host's result as a response item: the provider's output object with `hostname` set to
- * the worker that answered; a non-object output goes under `listKey` (arrays) or `data`.
+ * the worker that answered and `status` `ok` or `failed`; a non-object output goes under
+ * `data`.
  */
-export function hostItem(r: HostResult, listKey = "data"): Record<string, unknown> {
-  const data = r.data === undefined
-    ? {}
-    : isRecord(r.data)
-    ? r.data
-    : Array.isArray(r.data)
-    ? { [listKey]: r.data }
-    : { data: r.data };
+export function hostItem(r: HostResult): Record<string, unknown> {
+  const data = r.data === undefined ? {} : isRecord(r.data) ? r.data : { data: r.data };
   return {
     ...data,
     hostname: r.hostname,
+    status: r.status === "failed" ? "failed" : "ok",
     ...(r.changed !== undefined ? { changed: r.changed } : {}),
     ...(r.duration_ms !== undefined && !("duration_ms" in data)
       ? { duration_ms: r.duration_ms }
@@ -67,6 +64,6 @@ export function hostItem(r: HostResult, listKey = "data"): Record<string, unknow
 }
 
 /** `{job_id, results}` for a finished run. */
-export function collectionBody(result: JobRunResult, listKey?: string) {
-  return { job_id: result.job_id, results: result.results.map((r) => hostItem(r, listKey)) };
+export function collectionBody(result: JobRunResult) {
+  return { job_id: result.job_id, results: result.results.map((r) => hostItem(r)) };
 }

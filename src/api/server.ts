@@ -2,6 +2,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { loadSigningKey } from "../auth/signing_key.ts";
 import type { Config } from "../config/schema.ts";
+import type { OperationTable } from "../core/operations/mod.ts";
 import type { JobService } from "../job/types.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
@@ -10,6 +11,8 @@ import { type ApiHandle, createApp } from "./app.ts";
 /** Options of {@link startApiServer}. */
 export interface StartApiOptions {
   config: Config;
+  /** The operations served (default: the shipped table). */
+  operations?: OperationTable;
   jobs: JobService;
   nc?: NatsConnection;
   router: SubjectRouter;

@@ -10,13 +10,11 @@ import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { keyValues, printJson, resultsTable, table } from "./client_output.ts";
+import { type Collection, registerOperationCommands } from "./client_operations.ts";
+import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 
 type Row = Record<string, unknown>;
 type AnyCommand = Command<unknown[], Record<string, unknown>>;
-interface Collection {
-  job_id?: string;
-  results: Row[];
-}
 
 /** Options every client command inherits from `osapi client`. */
 interface ClientFlags {
@@ -97,111 +95,6 @@ function printCommandResults(body: Collection, json: boolean): void {
 
 const target = "-t, --target <target>";
 const targetHelp = "_any, _all, a host name, or key:value";
-
-const SYSTEM = ["hostname", "status", "uptime", "os", "disk", "memory", "load"] as const;
-
-function registerSystem(client: Command): void {
-  const system = client.command("system").description("host facts and commands");
-  for (const name of SYSTEM) {
-    system.command(name)
-      .description(`GET /system/${name}`)
-      .option(target, targetHelp, "_any")
-      .action(async (opts, cmd) => {
-        const { api, json } = await clientFor(cmd);
-        const body = await call(() =>
-          api.get<Collection>(`/system/${name}`, { target_hostname: opts.target })
-        );
-        printCollection(body, json, name === "disk" ? "disks" : undefined);
-      });
-  }
-  system.command("exec")
-    .description("run a program without a shell: osapi client system exec -- ls -la /tmp")
-    .argument("<argv...>", "program and arguments (after --)")
-    .option(target, targetHelp, "_any")
-    .option("--cwd <dir>", "working directory (absolute)")
-    .option("--timeout <seconds>", "timeout 1-300 s", (v) => Number(v))
-    .action(async (argv, opts, cmd) => {
-      const { api, json } = await clientFor(cmd);
-      const body = await call(() =>
-        api.post<Collection>("/command/exec", {
-          command: argv[0],
-          args: argv.slice(1),
-          ...(opts.cwd ? { cwd: opts.cwd } : {}),
-          ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
-        }, { target_hostname: opts.target })
-      );
-      printCommandResults(body, json);
-    });
-  system.command("shell")
-    .description("run a command line through /bin/sh -c")
-    .argument("<command>", "the command line (quote it)")
-    .option(target, targetHelp, "_any")
-    .option("--cwd <dir>", "working directory (absolute)")
-    .option("--timeout <seconds>", "timeout 1-300 s", (v) => Number(v))
-    .action(async (command, opts, cmd) => {
-      const { api, json } = await clientFor(cmd);
-      const body = await call(() =>
-        api.post<Collection>("/command/shell", {
-          command,
-          ...(opts.cwd ? { cwd: opts.cwd } : {}),
-          ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
-        }, { target_hostname: opts.target })
-      );
-      printCommandResults(body, json);
-    });
-}
-
-const csv = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "");
-
-function registerNetwork(client: Command): void {
-  const network = client.command("network").description("DNS and connectivity");
-  const dns = network.command("dns").description("DNS servers and search domains");
-  dns.command("get")
-    .description("GET /network/dns/{interface}")
-    .argument("<interface>", "interface name, e.g. eth0")
-    .option(target, targetHelp, "_any")
-    .action(async (iface, opts, cmd) => {
-      const { api, json } = await clientFor(cmd);
-      const body = await call(() =>
-        api.get<Collection>(`/network/dns/${encodeURIComponent(iface)}`, {
-          target_hostname: opts.target,
-        })
-      );
-      printCollection(body, json);
-    });
-  dns.command("update")
-    .description("PUT /network/dns")
-    .requiredOption("--interface <name>", "interface name, e.g. eth0")
-    .option("--servers <list>", "comma-separated DNS server addresses")
-    .option("--search-domains <list>", "comma-separated search domains")
-    .option(target, targetHelp, "_any")
-    .action(async (opts, cmd) => {
-      const { api, json } = await clientFor(cmd);
-      const body = await call(() =>
-        api.put<Collection>("/network/dns", {
-          interface_name: opts.interface,
-          ...(opts.servers !== undefined ? { servers: csv(opts.servers) } : {}),
-          ...(opts.searchDomains !== undefined ? { search_domains: csv(opts.searchDomains) } : {}),
-        }, { target_hostname: opts.target })
-      );
-      printCollection(body, json);
-    });
-  network.command("ping")
-    .description("POST /network/ping")
-    .argument("<address>", "IP address or host name")
-    .option("--count <n>", "echo requests (1-10)", (v) => Number(v))
-    .option(target, targetHelp, "_any")
-    .action(async (address, opts, cmd) => {
-      const { api, json } = await clientFor(cmd);
-      const body = await call(() =>
-        api.post<Collection>("/network/ping", {
-          address,
-          ...(opts.count !== undefined ? { count: opts.count } : {}),
-        }, { target_hostname: opts.target })
-      );
-      printCollection(body, json);
-    });
-}
 
 interface JobDetail extends Row {
   id: string;
@@ -422,15 +315,24 @@ function registerAudit(client: Command): void {
     });
 }
 
-/** Registers `osapi client` and its command groups. */
-export function registerClient(program: Command): void {
+/** Registers `osapi client` and its command groups: the table's operations, jobs, health... */
+export function registerClient(program: Command, operations: OperationTable = OPERATIONS): void {
   const client = program.command("client")
     .description("call the REST API (api.client.url; token from api.client.security.bearer_token)")
     .option("--url <url>", "API base URL (default: $OSAPI_URL, then api.client.url)")
     .option("--token <token>", "bearer token (default: $OSAPI_TOKEN, then configuration)")
     .option("--json", "print the API's JSON instead of tables") as unknown as Command;
-  registerSystem(client);
-  registerNetwork(client);
+  registerOperationCommands(client, operations, {
+    send: async (cmd, req) => {
+      const { api, json } = await clientFor(cmd);
+      const res = await call(() =>
+        api.request<Collection>(req.method, req.path, { query: req.query, body: req.body })
+      );
+      return { body: res.body, json };
+    },
+    printCollection,
+    printCommandResults,
+  });
   registerJob(client);
   registerHealth(client);
   registerAudit(client);

@@ -10,9 +10,13 @@ import { registerToken } from "./token.ts";
 import { registerClient } from "./client.ts";
 import { registerSystemd } from "./systemd.ts";
 import { registerCompletion } from "./completion.ts";
+import type { OperationTable } from "../core/operations/mod.ts";
 
-/** Builds the osapi program (commands parse, call into src/*, print). */
-export function buildProgram(): Command {
+/**
+ * Builds the osapi program (commands parse, call into src/*, print); `operations` replaces the
+ * shipped operation table (tests add their own operations).
+ */
+export function buildProgram(opts: { operations?: OperationTable } = {}): Command {
   const program = new Command("osapi")
     .description("Linux hosts as appliances managed over a REST API, with NATS JetStream")
     .option(
@@ -37,7 +41,7 @@ export function buildProgram(): Command {
   registerWorker(program as unknown as Command);
   registerApi(program as unknown as Command);
   registerToken(program as unknown as Command);
-  registerClient(program as unknown as Command);
+  registerClient(program as unknown as Command, opts.operations);
   registerNats(program as unknown as Command);
   return program as unknown as Command;
 }

@@ -9,7 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { formatDuration } from "../config/units.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
-import { type OperationBase, OPERATIONS } from "./operations.ts";
+import { type OperationCheck, operationChecks, OPERATIONS } from "../core/operations/mod.ts";
 import {
   type HostResult,
   type Job,
@@ -37,7 +37,7 @@ export interface JobClientOptions {
    * The known operation types, their kinds and input checks (default: the operation table,
    * {@link OPERATIONS}; tests add their own types).
    */
-  operations?: ReadonlyMap<string, OperationBase>;
+  operations?: ReadonlyMap<string, OperationCheck>;
 }
 
 /** {@link JobService} plus what tests and tools need on top. */
@@ -53,8 +53,11 @@ export function createJobClient(
   log: Logger,
   opts: JobClientOptions = {},
 ): JobClient {
-  return new JetStreamJobClient(nc, config, router, log, opts.operations ?? OPERATIONS);
+  return new JetStreamJobClient(nc, config, router, log, opts.operations ?? SHIPPED);
 }
+
+/** The checks of the shipped operation table. */
+const SHIPPED = operationChecks(OPERATIONS);
 
 /** Longest time a live-worker list is reused for `_any` targets (capped by ttl/3, a beat). */
 export const LIVE_CACHE_MS = 1000;
@@ -72,7 +75,7 @@ class JetStreamJobClient implements JobClient {
     readonly config: Config,
     readonly router: SubjectRouter,
     readonly log: Logger,
-    readonly operations: ReadonlyMap<string, OperationBase>,
+    readonly operations: ReadonlyMap<string, OperationCheck>,
   ) {
     this.#publisher = publisherFor(nc, router);
     this.#records = new JobRecords(nc, router);

@@ -16,7 +16,7 @@ import { VERSION } from "../version.ts";
 import { ensureWorkerConsumers } from "./consumers.ts";
 import { dispatchJob } from "./dispatch.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { type Provider, providerRegistry } from "./providers/mod.ts";
+import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 
 /** Options of {@link startWorker}. */
@@ -58,7 +58,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const labels = { ...wc.labels };
   const log = opts.log.child("worker");
   const router = routerFor(config, wc.nats.namespace);
-  const providers = opts.providers ?? providerRegistry();
+  const providers = opts.providers ?? await loadProviders();
   const ownConnection = !opts.nc;
   const nc = opts.nc ?? await connectWorker(config, log);
   try {

@@ -80,7 +80,7 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
         body: { interface_name: "eth0", servers: ["1".repeat(46)] },
       }),
       400,
-      /body\.servers\.0: Too big/,
+      /body\.servers\[0\]: is too long \(46 characters, at most 45\)/,
     );
     assertProblem(
       await a.call("GET", `/system/hostname?target_hostname=${"h".repeat(300)}`),
@@ -216,7 +216,7 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     assertProblem(
       await a.call("POST", "/command/exec", { body: { argv: ["echo", "a\u0000b"] } }),
       400,
-      /body\.argv: argv\[1\] must not contain NUL/,
+      /body\.argv\[1\]: must not contain NUL/,
     );
   });
 

@@ -16,9 +16,10 @@ import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createDnsGet } from "../../src/worker/providers/dns_get.ts";
 import { createDnsUpdate } from "../../src/worker/providers/dns_update.ts";
-import { type Provider, providerRegistry } from "../../src/worker/providers/mod.ts";
+import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 import { startNatsServer, type TestNatsServer } from "./nats_server.ts";
+import { operationChecks, type OperationTable } from "../../src/core/operations/mod.ts";
 import { ApiCaller, OpenApiValidator } from "./openapi.ts";
 /** The signing key of test servers. */
 export const TEST_KEY = "test-signing-key-0123456789abcdef0123456789abcdef";
@@ -99,6 +100,9 @@ export interface TestApiOptions {
   workers?: readonly TestWorkerSpec[];
   /** Keep NATS from the app (audit log and readiness unavailable); jobs still run. */
   appWithoutNats?: boolean;
+  /** The operation table served (default: the shipped one) and providers for extra operations. */
+  operations?: OperationTable;
+  providers?: Provider[];
 }
 
 /** The real job layer of a test API. */
@@ -113,13 +117,16 @@ export interface JobStack {
 }
 
 /** The shipped providers, DNS ones on files in `dir` (interfaces eth0 and lo). */
-async function testHostProviders(dir: string): Promise<Map<string, Provider>> {
+async function testHostProviders(
+  dir: string,
+  extra: Provider[] = [],
+): Promise<Map<string, Provider>> {
   const resolvConfPath = `${dir}/resolv.conf`;
   await Deno.writeTextFile(resolvConfPath, TEST_RESOLV_CONF);
   for (const iface of ["eth0", "lo"]) await Deno.mkdir(`${dir}/net/${iface}`, { recursive: true });
   const dns = { resolvConfPath, resolvectl: null, sysClassNet: `${dir}/net` };
-  const providers = providerRegistry();
-  for (const p of [createDnsGet(dns), createDnsUpdate(dns)]) {
+  const providers = new Map(await loadProviders());
+  for (const p of [createDnsGet(dns), createDnsUpdate(dns), ...extra]) {
     providers.set(p.type, p as unknown as Provider);
   }
   return providers;
@@ -128,6 +135,7 @@ async function testHostProviders(dir: string): Promise<Map<string, Provider>> {
 async function startJobStack(
   raw: Record<string, unknown>,
   workers: readonly TestWorkerSpec[],
+  opts: Pick<TestApiOptions, "operations" | "providers"> = {},
 ): Promise<{ config: Config; stack: JobStack }> {
   const nats = await startNatsServer();
   const dnsDir = await Deno.makeTempDir({ prefix: "osapi-api-test-" });
@@ -150,14 +158,16 @@ async function startJobStack(
     nc = await connectNats(config.api.server.nats, silent);
     const router = routerFor(config, config.api.server.nats.namespace);
     await ensureResources(nc, config, router, silent);
-    const providers = await testHostProviders(dnsDir);
+    const providers = await testHostProviders(dnsDir, opts.providers);
     for (const w of workers) {
       const wc = testConfig(merge(base, {
         job: { worker: { hostname: w.hostname, labels: w.labels ?? {} } },
       }));
       started.push(await startWorker(wc, { log: silent, providers, fetchExpiresMs: 1000 }));
     }
-    const client = createJobClient(nc, config, router, silent);
+    const client = createJobClient(nc, config, router, silent, {
+      ...(opts.operations ? { operations: operationChecks(opts.operations) } : {}),
+    });
     return { config, stack: { nats, nc, client, workers: started, dnsDir, close } };
   } catch (e) {
     await close();
@@ -176,7 +186,11 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
     jobs = opts.jobs;
   } else {
     if (opts.config) throw new Error("startTestApi: pass `raw` (or `jobs` with `config`)");
-    ({ config, stack } = await startJobStack(opts.raw ?? {}, opts.workers ?? DEFAULT_WORKERS));
+    ({ config, stack } = await startJobStack(
+      opts.raw ?? {},
+      opts.workers ?? DEFAULT_WORKERS,
+      opts,
+    ));
     jobs = stack.client;
     nc = opts.appWithoutNats ? undefined : stack.nc;
   }
@@ -184,6 +198,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
   try {
     server = await startApiServer({
       config,
+      operations: opts.operations,
       jobs,
       nc,
       router: routerFor(config, config.api.server.nats.namespace),

@@ -9,7 +9,7 @@ import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createJobClient, type JobClient } from "../../src/job/client.ts";
-import { type Provider, providerRegistry } from "../../src/worker/providers/mod.ts";
+import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
 import { OperationInputError } from "../../src/job/types.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 
@@ -122,9 +122,12 @@ export function countingProvider(): Provider & { ran: string[] } {
   };
 }
 
+/** The shipped providers, loaded once. */
+const SHIPPED = await loadProviders();
+
 /** Every shipped provider plus the given test providers. */
 export function testProviders(...extra: Provider[]): Map<string, Provider> {
-  const all = providerRegistry();
+  const all = new Map(SHIPPED);
   for (const p of [echoProvider, changeProvider, failProvider, ...extra]) all.set(p.type, p);
   return all;
 }

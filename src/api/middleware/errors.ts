@@ -10,7 +10,7 @@ import { OperationError, OperationInputError, TargetError } from "../../job/type
 import { RouteError } from "../../nats/subjects.ts";
 import type { Logger } from "../../log.ts";
 import { ApiError, problemResponse } from "../problem.ts";
-import { formatIssues } from "../operations.ts";
+import { formatIssues } from "../issues.ts";
 
 /** True for errors the job layer raises about an operation's type or data. */
 export function isOperationInputError(e: unknown): boolean {

@@ -2,10 +2,10 @@
 import { z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { JOB_STATUSES, type JobRecord } from "../../job/types.ts";
-import { OPERATIONS, operationSpec } from "../../job/operations.ts";
+import type { OperationTable } from "../../core/operations/mod.ts";
 import type { ApiApp, AppDeps, Caller } from "../context.ts";
 import { assertMayRun, mayAccess } from "../operation_access.ts";
-import { checkOperationData } from "../operations.ts";
+import { checkOperationData } from "../issues.ts";
 import { ApiError } from "../problem.ts";
 import { securedRoute } from "../route.ts";
 import { callerSubject } from "../run_job.ts";
@@ -130,8 +130,12 @@ const json = <T>(schema: T) => ({ content: { "application/json": { schema } } })
  * A job record in OSAPI's job detail shape, as `caller` may see it: without the operation's
  * input, output and error texts (`redacted: true`) when the caller lacks its permission.
  */
-export function jobDetail(rec: JobRecord, caller: Caller | undefined): z.infer<typeof JobDetail> {
-  const shown = mayAccess(caller, rec.job.operation.type);
+export function jobDetail(
+  rec: JobRecord,
+  caller: Caller | undefined,
+  table: OperationTable,
+): z.infer<typeof JobDetail> {
+  const shown = mayAccess(caller, table, rec.job.operation.type);
   const responses: z.infer<typeof JobDetail>["responses"] = {};
   const states: z.infer<typeof JobDetail>["worker_states"] = {};
   for (const r of rec.results) {
@@ -199,7 +203,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       summary: "Submit a job without waiting for its results",
       description: "Needs `job:write` and the permission of the operation type as well: " +
         `${
-          [...OPERATIONS.values()].map((o) => `\`${o.type}\`: \`${o.permission}\``).join(", ")
+          [...deps.operations.values()].map((o) => `\`${o.type}\`: \`${o.permission}\``).join(", ")
         }. Without it: 403.`,
       request: { body: { required: true, ...json(CreateJobRequest) } },
       responses: { 201: { description: "the job was submitted", ...json(CreateJobResponse) } },
@@ -207,16 +211,16 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
     async (c) => {
       const body = c.req.valid("json");
       const { type } = body.operation;
-      const spec = operationSpec(type);
+      const spec = deps.operations.get(type);
       if (!spec) {
         throw new ApiError(
           422,
           `unknown operation type ${JSON.stringify(type)}; expected one of: ${
-            [...OPERATIONS.keys()].join(", ")
+            [...deps.operations.keys()].join(", ")
           }`,
         );
       }
-      assertMayRun(c.get("caller"), type);
+      assertMayRun(c.get("caller"), deps.operations, type);
       const check = checkOperationData(spec, body.operation.data);
       if (!check.ok) throw new ApiError(422, check.detail);
       const start = performance.now();
@@ -260,7 +264,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
         offset: q.offset,
       });
       const caller = c.get("caller");
-      const items = page.items.map((rec) => jobDetail(rec, caller));
+      const items = page.items.map((rec) => jobDetail(rec, caller, deps.operations));
       return c.json({ total_items: page.total, items }, 200);
     },
   );
@@ -315,7 +319,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       const { id } = c.req.valid("param");
       const rec = await deps.jobs.get(id);
       if (!rec) throw new ApiError(404, `job ${id} not found`);
-      return c.json(jobDetail(rec, c.get("caller")), 200);
+      return c.json(jobDetail(rec, c.get("caller"), deps.operations), 200);
     },
   );
 
@@ -352,7 +356,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       const { id } = c.req.valid("param");
       const original = await deps.jobs.get(id);
       if (!original) throw new ApiError(404, `job ${id} not found`);
-      assertMayRun(c.get("caller"), original.job.operation.type);
+      assertMayRun(c.get("caller"), deps.operations, original.job.operation.type);
       const job = await deps.jobs.retry(id, callerSubject(c));
       if (!job) throw new ApiError(404, `job ${id} not found`);
       deps.metrics.observeJob(job.operation.type, "submitted");

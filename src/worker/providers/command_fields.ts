@@ -1,5 +1,5 @@
 /** What `command.exec.do` and `command.shell.do` share: running the command and the result. */
-import type { CommandOptions } from "../../job/operations.ts";
+import type { CommandOptions } from "../../core/operations/command.ts";
 import type { ProviderContext } from "./types.ts";
 import { runProcess, type RunResult } from "./process.ts";
 

@@ -1,5 +1,5 @@
 /** `command.shell.do`: runs a command line through `/bin/sh -c`. */
-import { commandShellOp } from "../../job/operations.ts";
+import { commandShell as commandShellOp } from "../../core/operations/command.ts";
 import { runCommand } from "./command_fields.ts";
 import { provide } from "./types.ts";
 
@@ -8,3 +8,5 @@ export const commandShell = provide(
   commandShellOp,
   (input, ctx) => runCommand(["/bin/sh", "-c", input.command], input, ctx),
 );
+
+export default commandShell;

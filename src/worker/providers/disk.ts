@@ -1,5 +1,5 @@
 /** `system.disk.get`: usage of the mounted local file systems, from `df -P -T -B1 -l`. */
-import { diskGetOp } from "../../job/operations.ts";
+import { diskGet as diskGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 import { runProcess } from "./process.ts";
 
@@ -96,3 +96,5 @@ export const diskGet = provide(
   diskGetOp,
   async (_input, ctx): Promise<DisksResult> => ({ disks: await readDisks(ctx.signal) }),
 );
+
+export default diskGet;

@@ -1,5 +1,5 @@
 /** `network.dns.get`: DNS servers and search domains of a network interface. */
-import { type DnsGetInput, dnsGetOp } from "../../job/operations.ts";
+import { dnsGet as dnsGetOp, type DnsGetInput } from "../../core/operations/network.ts";
 import { checkInterface, chooseDnsBackend, type DnsConfig, type DnsOptions } from "./dns_config.ts";
 import { provide, type Provider } from "./types.ts";
 
@@ -22,3 +22,5 @@ export function createDnsGet(opts: DnsOptions = {}): Provider<DnsGetInput, DnsGe
 
 /** `network.dns.get` on this host's own resolver configuration. */
 export const dnsGet: Provider<DnsGetInput, DnsGetResult> = createDnsGet();
+
+export default dnsGet;

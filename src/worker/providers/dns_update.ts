@@ -1,5 +1,5 @@
 /** `network.dns.update`: sets the DNS servers and/or search domains of a network interface. */
-import { type DnsUpdateInput, dnsUpdateOp } from "../../job/operations.ts";
+import { dnsUpdate as dnsUpdateOp, type DnsUpdateInput } from "../../core/operations/network.ts";
 import { checkInterface, chooseDnsBackend, type DnsConfig, type DnsOptions } from "./dns_config.ts";
 import { provide, type Provider } from "./types.ts";
 
@@ -47,3 +47,5 @@ export function createDnsUpdate(
 
 /** `network.dns.update` on this host's own resolver configuration. */
 export const dnsUpdate: Provider<DnsUpdateInput, DnsUpdateResult> = createDnsUpdate();
+
+export default dnsUpdate;

@@ -1,5 +1,5 @@
 /** `system.hostname.get`: the host name of this machine. */
-import { hostnameGetOp } from "../../job/operations.ts";
+import { hostnameGet as hostnameGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link hostnameGet}. */
@@ -12,3 +12,5 @@ export const hostnameGet = provide(
   hostnameGetOp,
   (): Promise<HostnameResult> => Promise.resolve({ hostname: Deno.hostname() }),
 );
+
+export default hostnameGet;

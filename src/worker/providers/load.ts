@@ -1,5 +1,5 @@
 /** `system.load.get`: the 1, 5 and 15 minute load averages, from /proc/loadavg. */
-import { loadGetOp } from "../../job/operations.ts";
+import { loadGet as loadGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link loadGet}: OSAPI's LoadAverageResponse. */
@@ -25,3 +25,5 @@ export async function readLoad(path = "/proc/loadavg"): Promise<LoadAverage> {
 
 /** Reports the load averages. */
 export const loadGet = provide(loadGetOp, () => readLoad());
+
+export default loadGet;

@@ -1,5 +1,5 @@
 /** `system.memory.get`: memory usage in bytes, from /proc/meminfo. */
-import { memoryGetOp } from "../../job/operations.ts";
+import { memoryGet as memoryGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link memoryGet}: OSAPI's MemoryResponse (total, free, used) and more. */
@@ -52,3 +52,5 @@ export async function readMemory(path = "/proc/meminfo"): Promise<MemoryInfo> {
 
 /** Reports memory usage. */
 export const memoryGet = provide(memoryGetOp, () => readMemory());
+
+export default memoryGet;

@@ -1,36 +1,36 @@
-/** The registry of host providers, by operation type (one per row of the operation table). */
+/**
+ * The providers of an operation table, loaded by name: operation `op` runs the default export
+ * of `./<op.provider>.ts`. A new operation's provider file needs no registration here.
+ * (`scripts/build.ts` passes `--include src/worker/providers` to `deno compile`.)
+ */
+import { OPERATIONS, type OperationTable } from "../../core/operations/mod.ts";
 import type { Provider } from "./types.ts";
-import { hostnameGet } from "./hostname.ts";
-import { statusGet } from "./status.ts";
-import { uptimeGet } from "./uptime.ts";
-import { osGet } from "./os.ts";
-import { diskGet } from "./disk.ts";
-import { memoryGet } from "./memory.ts";
-import { loadGet } from "./load.ts";
-import { dnsGet } from "./dns_get.ts";
-import { dnsUpdate } from "./dns_update.ts";
-import { pingDo } from "./ping.ts";
-import { commandExec } from "./command_exec.ts";
-import { commandShell } from "./command_shell.ts";
 
 export type { Provider, ProviderContext } from "./types.ts";
 export { provide } from "./types.ts";
 
-/** Every provider osapi ships, keyed by operation type. */
-export function providerRegistry(): Map<string, Provider> {
-  const all: Provider<unknown>[] = [
-    hostnameGet,
-    statusGet,
-    uptimeGet,
-    osGet,
-    diskGet,
-    memoryGet,
-    loadGet,
-    dnsGet,
-    dnsUpdate,
-    pingDo,
-    commandExec,
-    commandShell,
-  ];
-  return new Map(all.map((p) => [p.type, p as unknown as Provider]));
+/** Providers by operation type. */
+export type ProviderMap = Map<string, Provider>;
+
+/**
+ * Loads the provider of every operation of `table` (default: the shipped table). Throws when a
+ * provider module is missing or serves another operation type.
+ */
+export async function loadProviders(table: OperationTable = OPERATIONS): Promise<ProviderMap> {
+  const out: ProviderMap = new Map();
+  for (const op of table.values()) {
+    if (!/^[a-z0-9_]+$/.test(op.provider)) {
+      throw new Error(`operation ${op.type}: bad provider module name ${op.provider}`);
+    }
+    const mod = await import(`./${op.provider}.ts`) as { default?: Provider };
+    const p = mod.default;
+    if (!p || p.type !== op.type) {
+      throw new Error(
+        `operation ${op.type}: src/worker/providers/${op.provider}.ts must export its provider ` +
+          `as default (found ${p ? p.type : "none"})`,
+      );
+    }
+    out.set(op.type, p);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /** `system.os.get`: distribution and version from os-release, and the kernel release. */
-import { osGetOp } from "../../job/operations.ts";
+import { osGet as osGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link osGet}: OSAPI's OSInfoResponse (distribution, version) and more. */
@@ -65,3 +65,5 @@ export async function readOs(
 
 /** Reports the operating system. */
 export const osGet = provide(osGetOp, () => readOs());
+
+export default osGet;

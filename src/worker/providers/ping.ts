@@ -1,5 +1,5 @@
 /** `network.ping.do`: pings an address with the system `ping` and reports loss and RTTs. */
-import { pingDoOp } from "../../job/operations.ts";
+import { pingDo as pingDoOp } from "../../core/operations/network.ts";
 import { findOnPath, runProcess } from "./process.ts";
 import { provide } from "./types.ts";
 
@@ -83,3 +83,5 @@ export const pingDo = provide(pingDoOp, async (input, ctx): Promise<PingResult> 
   }
   return { address: input.address, ...stats };
 });
+
+export default pingDo;

@@ -1,5 +1,5 @@
 /** `system.status.get`: host name, uptime, load, memory, disks and OS in one result. */
-import { statusGetOp } from "../../job/operations.ts";
+import { statusGet as statusGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 import { type DiskInfo, readDisks } from "./disk.ts";
 import { type LoadAverage, readLoad } from "./load.ts";
@@ -50,3 +50,5 @@ export async function readStatus(signal?: AbortSignal): Promise<SystemStatus> {
 
 /** Reports the whole status of the host. */
 export const statusGet = provide(statusGetOp, (_input, ctx) => readStatus(ctx.signal));
+
+export default statusGet;

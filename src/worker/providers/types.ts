@@ -1,6 +1,12 @@
-/** The contract every host provider fulfils, and how a provider is built from its table row. */
+/** The contract every host provider fulfils, and how a provider is built from its declaration. */
 import type { Logger } from "../../log.ts";
-import type { OperationBase, OperationSpec } from "../../job/operations.ts";
+import {
+  checkInput,
+  type InputOf,
+  type InputSchema,
+  type OperationCheck,
+  type OperationDef,
+} from "../../core/operations/mod.ts";
 
 /** What a provider gets besides its input. */
 export interface ProviderContext {
@@ -12,20 +18,21 @@ export interface ProviderContext {
 }
 
 /**
- * One host operation: its type, kind and input check (from the operation table, see
+ * One host operation: its type, kind and input check (from its declaration, see
  * {@link provide}) and how it runs. Query providers only read; modify providers report
  * `changed`. Input the host refuses (no such interface, command not found) is an
  * `OperationInputError` from `src/job/types.ts`.
  */
-export interface Provider<In = Record<string, unknown>, Out = unknown> extends OperationBase<In> {
+export interface Provider<In = Record<string, unknown>, Out = unknown> extends OperationCheck {
+  validate(data: unknown): In;
   /** Runs the operation on this host. */
   run(input: In, ctx: ProviderContext): Promise<Out>;
 }
 
-/** The provider of table row `spec`: its type, kind and input check, and `run`. */
-export function provide<In, Out>(
-  spec: OperationSpec<In>,
-  run: (input: In, ctx: ProviderContext) => Promise<Out>,
-): Provider<In, Out> {
-  return { type: spec.type, kind: spec.kind, validate: spec.validate, run };
+/** The provider of operation `op`: its type, kind and input check, and `run`. */
+export function provide<const S extends InputSchema, Out>(
+  op: OperationDef<S>,
+  run: (input: InputOf<OperationDef<S>>, ctx: ProviderContext) => Promise<Out>,
+): Provider<InputOf<OperationDef<S>>, Out> {
+  return { type: op.type, kind: op.kind, validate: (data) => checkInput(op, data), run };
 }

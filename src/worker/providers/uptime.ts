@@ -1,5 +1,5 @@
 /** `system.uptime.get`: time since boot, from /proc/uptime. */
-import { uptimeGetOp } from "../../job/operations.ts";
+import { uptimeGet as uptimeGetOp } from "../../core/operations/system.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link uptimeGet}. */
@@ -39,3 +39,5 @@ export async function readUptime(path = "/proc/uptime"): Promise<UptimeInfo> {
 
 /** Reports the time since boot. */
 export const uptimeGet = provide(uptimeGetOp, () => readUptime());
+
+export default uptimeGet;

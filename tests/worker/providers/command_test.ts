@@ -6,7 +6,7 @@ import { testContext } from "./ctx.ts";
 
 Deno.test("command.exec.do: echo hi", async () => {
   const input = commandExec.validate({ argv: ["echo", "hi"] });
-  assert.deepEqual(input, { argv: ["echo", "hi"], cwd: undefined, env: undefined, timeout: 30 });
+  assert.deepEqual(input, { argv: ["echo", "hi"], timeout: 30 });
   const r = await commandExec.run(input, testContext());
   assert.equal(r.stdout, "hi\n");
   assert.equal(r.stderr, "");

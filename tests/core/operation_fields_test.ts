@@ -1,39 +1,55 @@
 import assert from "node:assert/strict";
-import { checkInput, inputSchema, isHostName, isIpAddress, noInput } from "../../src/job/input.ts";
+import { z } from "zod";
+import { checkInput, defineOperation } from "../../src/core/operations/mod.ts";
+import {
+  bool,
+  int,
+  isHostName,
+  isIpAddress,
+  str,
+  strList,
+  strMap,
+} from "../../src/core/operations/fields.ts";
 import { OperationInputError } from "../../src/job/types.ts";
 
-const schema = inputSchema("test", {
-  name: { type: "string", description: "", minLength: 1, maxLength: 5, pattern: "^[a-z]+$" },
-  n: { type: "integer", description: "", minimum: 1, maximum: 10, default: 3 },
-  flag: { type: "boolean", description: "" },
-  list: {
-    type: "array",
-    description: "",
-    items: { type: "string", maxLength: 3 },
-    minItems: 1,
-    maxItems: 2,
-  },
-  env: {
-    type: "object",
-    description: "",
-    propertyNames: { pattern: "^[A-Z]+$", maxLength: 4 },
-    additionalProperties: { type: "string", maxLength: 3 },
+/** A test operation with one field of each kind the field builders make. */
+function testOp(type: string, shape: z.ZodRawShape) {
+  return defineOperation({
+    type,
+    kind: "query",
+    permission: "system:read",
+    summary: "test",
+    input: z.strictObject(shape),
+    result: z.looseObject({}),
+    routes: [],
+    cli: { command: ["test"] },
+    provider: "none",
+  });
+}
+
+const op = testOp("t.op", {
+  name: str({ minLength: 1, maxLength: 5, pattern: /^[a-z]+$/ }),
+  n: int({ min: 1, max: 10 }).default(3),
+  flag: bool().optional(),
+  list: strList(str({ maxLength: 3 }), { minItems: 1, maxItems: 2 }).optional(),
+  env: strMap(str({ pattern: /^[A-Z]+$/, maxLength: 4 }), str({ maxLength: 3 }), {
     maxProperties: 1,
-  },
-}, ["name"]);
+  }).optional(),
+});
+const noInput = testOp("system.x", {});
 
 function rejects(data: unknown, message: RegExp) {
   assert.throws(
-    () => checkInput("t.op", schema, data),
+    () => checkInput(op, data),
     (e: unknown) => e instanceof OperationInputError && message.test(e.message),
     `expected ${message} for ${JSON.stringify(data)}`,
   );
 }
 
 Deno.test("checkInput accepts good input and fills defaults", () => {
-  assert.deepEqual(checkInput("t.op", schema, { name: "ab" }), { name: "ab", n: 3 });
+  assert.deepEqual(checkInput(op, { name: "ab" }), { name: "ab", n: 3 });
   assert.deepEqual(
-    checkInput("t.op", schema, { name: "ab", n: 10, flag: true, list: ["x"], env: { A: "1" } }),
+    checkInput(op, { name: "ab", n: 10, flag: true, list: ["x"], env: { A: "1" } }),
     { name: "ab", n: 10, flag: true, list: ["x"], env: { A: "1" } },
   );
 });
@@ -65,11 +81,11 @@ Deno.test("checkInput names the operation and field of every bad input", () => {
 });
 
 Deno.test("noInput accepts nothing, null or {} and refuses any field", () => {
-  assert.deepEqual(checkInput("x", noInput, undefined), {});
-  assert.deepEqual(checkInput("x", noInput, null), {});
-  assert.deepEqual(checkInput("x", noInput, {}), {});
+  assert.deepEqual(checkInput(noInput, undefined), {});
+  assert.deepEqual(checkInput(noInput, null), {});
+  assert.deepEqual(checkInput(noInput, {}), {});
   assert.throws(
-    () => checkInput("system.x", noInput, { a: 1 }),
+    () => checkInput(noInput, { a: 1 }),
     (e: unknown) =>
       e instanceof OperationInputError &&
       /system\.x takes no input \(got field "a"\)/.test(e.message),

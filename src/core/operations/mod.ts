@@ -1,0 +1,39 @@
+/**
+ * The operation table: every operation osapi runs, declared once in its domain file. Adding an
+ * operation means declaring it in a domain file (an exported `defineOperation(...)`) and writing
+ * its provider file; the API routes, the OpenAPI document, the CLI, the worker's dispatch and
+ * the permission checks all come from here.
+ */
+import type { OperationDef } from "./define.ts";
+import * as command from "./command.ts";
+import * as network from "./network.ts";
+import * as system from "./system.ts";
+
+export * from "./define.ts";
+export * from "./request.ts";
+
+/** A table of operations, keyed by type. */
+export type OperationTable = ReadonlyMap<string, OperationDef>;
+
+const isOperation = (v: unknown): v is OperationDef =>
+  typeof v === "object" && v !== null && "type" in v && "provider" in v && "routes" in v;
+
+/** Builds a table from declarations (later ones with the same type are an error). */
+export function operationTable(defs: Iterable<OperationDef>): OperationTable {
+  const table = new Map<string, OperationDef>();
+  for (const d of defs) {
+    if (table.has(d.type)) throw new Error(`operation ${d.type} declared twice`);
+    table.set(d.type, d);
+  }
+  return table;
+}
+
+/** Every operation osapi ships. */
+export const OPERATIONS: OperationTable = operationTable(
+  [system, network, command].flatMap((domain) => Object.values(domain).filter(isOperation)),
+);
+
+/** The operation of `type`, or undefined for a type osapi does not know. */
+export function operationSpec(type: string): OperationDef | undefined {
+  return OPERATIONS.get(type);
+}

@@ -1,0 +1,150 @@
+/** `network.*`: DNS configuration per interface, and ping. */
+import { z } from "zod";
+import { defineOperation } from "./define.ts";
+import { int, isHostName, isIpAddress, str, strList } from "./fields.ts";
+
+/** A Linux network interface name (no leading `-`). */
+export const interfaceName = str({
+  description: "Network interface, e.g. eth0.",
+  minLength: 1,
+  maxLength: 15,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/,
+  hint: "a letter or digit, then letters, digits, _ . : @ -",
+});
+
+const dnsLists = {
+  servers: z.array(z.string()).optional().meta({ description: "DNS server addresses" }),
+  search_domains: z.array(z.string()).optional(),
+};
+
+/** `network.dns.get`: DNS servers and search domains of an interface. */
+export const dnsGet = defineOperation({
+  type: "network.dns.get",
+  kind: "query",
+  permission: "network:read",
+  summary: "DNS servers and search domains of an interface",
+  input: z.strictObject({ interface_name: interfaceName }).meta({
+    description: "Reads the DNS servers and search domains of an interface.",
+  }),
+  result: z.looseObject(dnsLists),
+  routes: [{
+    method: "get",
+    path: "/network/dns/{interfaceName}",
+    operationId: "GetNetworkDNSByInterface",
+    tags: ["Network"],
+    params: { interfaceName: "interface_name" },
+    collection: "DnsConfigCollection",
+  }],
+  cli: { command: ["network", "dns", "get"], args: ["interface_name"] },
+  provider: "dns_get",
+});
+
+/** `network.dns.update`: sets the DNS servers and/or search domains of an interface. */
+export const dnsUpdate = defineOperation({
+  type: "network.dns.update",
+  kind: "modify",
+  permission: "network:write",
+  summary: "Set the DNS servers and/or search domains of an interface",
+  input: z.strictObject({
+    interface_name: interfaceName,
+    servers: strList(str({ minLength: 1, maxLength: 45 }), {
+      description: "DNS server IP addresses (IPv4 or IPv6), in order of preference.",
+      minItems: 1,
+      maxItems: 8,
+    }).optional(),
+    search_domains: strList(str({ minLength: 1, maxLength: 253 }), {
+      description: "Search domains (DNS names); an empty list removes them.",
+      maxItems: 32,
+    }).optional(),
+  }).meta({
+    description:
+      "Sets the DNS servers and/or search domains of an interface; a list left out is kept.",
+  }).check((ctx) => {
+    const v = ctx.value;
+    if (v.servers === undefined && v.search_domains === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        message: "give servers, search_domains or both",
+        input: v,
+      });
+    }
+    v.servers?.forEach((s, i) => {
+      if (!isIpAddress(s)) {
+        ctx.issues.push({
+          code: "custom",
+          message: `server ${JSON.stringify(s)} is not an IP address`,
+          path: ["servers", i],
+          input: v,
+        });
+      }
+    });
+    v.search_domains?.forEach((d, i) => {
+      if (!isHostName(d)) {
+        ctx.issues.push({
+          code: "custom",
+          message: `search domain ${JSON.stringify(d)} is not a DNS name`,
+          path: ["search_domains", i],
+          input: v,
+        });
+      }
+    });
+  }),
+  result: z.looseObject(dnsLists),
+  routes: [{
+    method: "put",
+    path: "/network/dns",
+    operationId: "PutNetworkDNS",
+    tags: ["Network"],
+    collection: "DnsUpdateCollection",
+    request: "DnsUpdateRequest",
+  }],
+  cli: { command: ["network", "dns", "update"], flags: { interface_name: "interface" } },
+  provider: "dns_update",
+});
+
+/**
+ * `network.ping.do`: pings an address from the host. It sends packets on the caller's behalf,
+ * so it needs `network:write` (as OSAPI's `/network/ping`), not only `network:read`.
+ */
+export const pingDo = defineOperation({
+  type: "network.ping.do",
+  kind: "query",
+  permission: "network:write",
+  summary: "Ping an address from the target hosts",
+  input: z.strictObject({
+    address: str({
+      description: "IPv4 or IPv6 address, or DNS host name, to ping.",
+      minLength: 1,
+      maxLength: 253,
+    }).refine((a) => isIpAddress(a) || isHostName(a), {
+      error: (iss) => `${JSON.stringify(iss.input)} is not an IP address or host name`,
+    }),
+    count: int({ description: "Echo requests to send.", min: 1, max: 10 }).default(4),
+    timeout: int({ description: "Seconds the whole ping may take.", min: 1, max: 60 }).default(
+      10,
+    ),
+  }).meta({ description: "Pings an IP address or host name from the host." }),
+  result: z.looseObject({
+    packets_sent: z.int().optional(),
+    packets_received: z.int().optional(),
+    packet_loss: z.number().optional().meta({ description: "percent" }),
+    min_rtt: z.unknown().optional(),
+    avg_rtt: z.unknown().optional(),
+    max_rtt: z.unknown().optional(),
+  }),
+  routes: [{
+    method: "post",
+    path: "/network/ping",
+    operationId: "PostNetworkPing",
+    tags: ["Network"],
+    collection: "PingCollection",
+    request: "PingRequest",
+  }],
+  cli: { command: ["network", "ping"], args: ["address"] },
+  provider: "ping",
+});
+
+/** Checked input of `network.dns.get`. */
+export type DnsGetInput = z.output<typeof dnsGet.input>;
+/** Checked input of `network.dns.update`: a list left out is kept as it is. */
+export type DnsUpdateInput = z.output<typeof dnsUpdate.input>;
