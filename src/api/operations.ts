@@ -16,7 +16,7 @@ import {
   type OperationSpec,
   pingDoOp,
 } from "../job/operations.ts";
-import { OperationInputError } from "../job/types.ts";
+import { OperationInputError } from "../core/job.ts";
 
 function stringZod(f: Omit<StringField, "description">) {
   let s = z.string().max(f.maxLength);

@@ -5,7 +5,7 @@
  * worker and is what the API's request schemas are derived from.
  */
 import { isIP } from "node:net";
-import { OperationInputError } from "./types.ts";
+import { OperationInputError } from "../core/job.ts";
 
 /** A string field. */
 export interface StringField {

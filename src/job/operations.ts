@@ -6,7 +6,7 @@
  * kinds and checks input with it before publishing, and the worker's providers take their kind
  * and input check from it.
  */
-import type { Permission } from "../auth/rbac.ts";
+import type { Permission } from "../core/permissions.ts";
 import {
   checkInput,
   type InputSchema,
@@ -16,7 +16,7 @@ import {
   noInput,
   type StringField,
 } from "./input.ts";
-import { type JobKind, OperationInputError } from "./types.ts";
+import { type JobKind, OperationInputError } from "../core/job.ts";
 
 /** What the job client needs of an operation type: its kind and its input check. */
 export interface OperationBase<In = unknown> {

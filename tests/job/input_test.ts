@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkInput, inputSchema, isHostName, isIpAddress, noInput } from "../../src/job/input.ts";
-import { OperationInputError } from "../../src/job/types.ts";
+import { OperationInputError } from "../../src/core/job.ts";
 
 const schema = inputSchema("test", {
   name: { type: "string", description: "", minLength: 1, maxLength: 5, pattern: "^[a-z]+$" },
