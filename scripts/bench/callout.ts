@@ -6,9 +6,9 @@
  * The child: `deno run -A scripts/bench/callout.ts '<raw config JSON>'` prints `ready`, and on
  * SIGTERM prints its counters as one JSON line and exits.
  */
-import { calloutConfigFragment, startCalloutService } from "../../src/auth/callout_service.ts";
-import type { CalloutStats } from "../../src/auth/callout.ts";
-import { signToken } from "../../src/auth/tokens.ts";
+import { calloutConfigFragment, startCalloutService } from "../../src/nats_auth/callout_service.ts";
+import type { CalloutStats } from "../../src/nats_auth/callout.ts";
+import { signToken } from "../../src/api_auth/tokens.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";

@@ -4,7 +4,7 @@
  * parts (`osapi nats server start`, `osapi api server start`, `osapi job worker start`).
  */
 import { stringify } from "yaml";
-import { signToken } from "../../src/auth/tokens.ts";
+import { signToken } from "../../src/api_auth/tokens.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { NatsClientConfig } from "../../src/config/schema.ts";
 import { natsServerBin, waitHttpOk } from "../../tests/helpers/nats_server.ts";

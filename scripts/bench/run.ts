@@ -80,7 +80,7 @@ export interface BenchResult {
   notes: string[];
 }
 
-/** The callout benchmark, or undefined while src/auth/callout.ts is not in the tree. */
+/** The callout benchmark, or undefined while src/nats_auth/callout.ts is not in the tree. */
 async function loadCalloutBench(): Promise<typeof import("./callout.ts") | undefined> {
   try {
     return await import("./callout.ts");
@@ -181,7 +181,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       maxMs: opts.calloutMaxMs,
     });
   } else {
-    notes.push("auth callout skipped: src/auth/callout.ts is not there yet");
+    notes.push("auth callout skipped: src/nats_auth/callout.ts is not there yet");
   }
   const full = { ...result, ...(callout ? { callout } : {}) };
   return { ...full, targets: evaluateTargets(full) };

@@ -3,10 +3,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
 import type { OperationTable } from "../core/operations/mod.ts";
-import type { JobService } from "../job/types.ts";
+import type { JobService } from "../core/job.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
-import type { Permission, RoleTable } from "../auth/rbac.ts";
+import type { Permission, RoleTable } from "../core/permissions.ts";
 import type { AuditLog } from "./audit_log.ts";
 import type { ApiMetrics } from "./metrics.ts";
 

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { JobService } from "../job/types.ts";
+import type { JobService } from "../core/job.ts";
 import { probeNats, withTimeout } from "./nats_probe.ts";
 
 /** Sources the gauges read at scrape time. */

@@ -3,7 +3,7 @@
  * type. Used by `POST /job` and retries (403 without it) and by the job views, which leave out
  * the input and output of operations the caller may not run (`redacted: true`).
  */
-import type { Permission } from "../auth/rbac.ts";
+import type { Permission } from "../core/permissions.ts";
 import type { OperationTable } from "../core/operations/mod.ts";
 import type { Caller } from "./context.ts";
 import { ApiError } from "./problem.ts";

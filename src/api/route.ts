@@ -4,7 +4,7 @@
  * operation can give.
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
-import type { Permission } from "../auth/rbac.ts";
+import type { Permission } from "../core/permissions.ts";
 import { requireCaller, requirePermission } from "./middleware/auth.ts";
 import { problemResponses } from "./problem.ts";
 

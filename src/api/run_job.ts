@@ -4,8 +4,8 @@
  * as a flat response item (`{hostname, ...data, changed?, error?}`).
  */
 import type { Context } from "hono";
-import type { HostResult, JobRunResult } from "../job/types.ts";
-import { TargetError } from "../job/types.ts";
+import type { HostResult, JobRunResult } from "../core/job.ts";
+import { TargetError } from "../core/targets.ts";
 import type { ApiEnv, AppDeps } from "./context.ts";
 import { ApiError } from "./problem.ts";
 import type { OperationDef } from "../core/operations/mod.ts";

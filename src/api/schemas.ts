@@ -1,6 +1,6 @@
 /** Zod schemas shared by several routes: the target parameter and per-host collections. */
 import { z } from "@hono/zod-openapi";
-import { parseTarget, RouteError } from "../nats/subjects.ts";
+import { parseTarget, RouteError } from "../core/targets.ts";
 
 /** Longest accepted target. */
 export const MAX_TARGET = 256;

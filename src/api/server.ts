@@ -1,9 +1,9 @@
 /** Serving the API app with Deno.serve on `api.server.host:port` (port 0 picks a free one). */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { loadSigningKey } from "../auth/signing_key.ts";
+import { loadSigningKey } from "../api_auth/signing_key.ts";
 import type { Config } from "../config/schema.ts";
 import type { OperationTable } from "../core/operations/mod.ts";
-import type { JobService } from "../job/types.ts";
+import type { JobService } from "../core/job.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { type ApiHandle, createApp } from "./app.ts";

@@ -4,7 +4,7 @@
  * api.client.security.bearer_token. `--json` prints the API's JSON; otherwise a table.
  * Problem answers print their detail and exit 1.
  */
-import { adminTokenPath } from "../auth/admin_token.ts";
+import { adminTokenPath } from "../config/state_layout.ts";
 import type { Config } from "../config/schema.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";

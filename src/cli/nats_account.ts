@@ -1,10 +1,10 @@
 /** `osapi nats account add | list | export | import | push`: accounts of the operator store. */
 import type { Command } from "@commander-js/extra-typings";
-import { pushStoredAccounts } from "../auth/account_push.ts";
-import { accountImport, serviceExport, streamExport } from "../auth/nats_jwt.ts";
-import { checkPublicKey } from "../auth/nats_keys.ts";
-import type { OperatorStore } from "../auth/operator_store.ts";
-import { configJetStreamLimits } from "../auth/operator_init.ts";
+import { pushStoredAccounts } from "../nats_auth/account_push.ts";
+import { accountImport, serviceExport, streamExport } from "../nats_auth/nats_jwt.ts";
+import { checkPublicKey } from "../nats_auth/nats_keys.ts";
+import type { OperatorStore } from "../nats_auth/operator_store.ts";
+import { configJetStreamLimits } from "../nats_auth/operator_init.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { collect, commaList, guarded, printPush, storeFor } from "./nats_security.ts";
 

@@ -5,7 +5,7 @@ import {
   calloutConfigFragment,
   ensureCalloutKeys,
   startCalloutService,
-} from "../auth/callout_service.ts";
+} from "../nats_auth/callout_service.ts";
 import { loadFromCli } from "./context.ts";
 import { collect, guarded } from "./nats_security.ts";
 

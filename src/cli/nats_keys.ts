@@ -1,6 +1,6 @@
 /** `osapi nats keys generate`: NKeys for operator mode, users and callout encryption. */
 import type { Command } from "@commander-js/extra-typings";
-import { generateKey, KEY_TYPES, parseKeyType, writeSeedFile } from "../auth/nats_keys.ts";
+import { generateKey, KEY_TYPES, parseKeyType, writeSeedFile } from "../nats_auth/nats_keys.ts";
 import { CliError, EXIT_CONFIG } from "./context.ts";
 import { guarded } from "./nats_security.ts";
 

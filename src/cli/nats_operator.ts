@@ -4,10 +4,10 @@ import {
   configJetStreamLimits,
   configPermissions,
   initOperator,
-  operatorDir,
   renderOperatorConfig,
   type ResolverType,
-} from "../auth/operator_init.ts";
+} from "../nats_auth/operator_init.ts";
+import { operatorDir } from "../config/state_layout.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { commaList, guarded, storeFor } from "./nats_security.ts";
 

@@ -1,14 +1,14 @@
 /** What the NATS security commands (keys, operator, account, user, callout) share. */
-import { AccountPushError } from "../auth/account_push.ts";
-import { CalloutRequestError } from "../auth/callout.ts";
-import { NatsJwtError } from "../auth/nats_jwt.ts";
-import { NatsKeyError } from "../auth/nats_keys.ts";
-import { operatorDir } from "../auth/operator_init.ts";
-import { OperatorStore, OperatorStoreError } from "../auth/operator_store.ts";
+import { AccountPushError } from "../nats_auth/account_push.ts";
+import { CalloutRequestError } from "../nats_auth/callout.ts";
+import { NatsJwtError } from "../nats_auth/nats_jwt.ts";
+import { NatsKeyError } from "../nats_auth/nats_keys.ts";
+import { operatorDir } from "../config/state_layout.ts";
+import { OperatorStore, OperatorStoreError } from "../nats_auth/operator_store.ts";
 import type { Config } from "../config/schema.ts";
 import { DURATION_HELP, parseDuration } from "../config/units.ts";
 import { NatsAuthError } from "../nats/auth_options.ts";
-import { RouteError } from "../nats/subjects.ts";
+import { RouteError } from "../core/targets.ts";
 import { CliError, EXIT_CONFIG, EXIT_FAILURE } from "./context.ts";
 
 /** Splits a comma-separated option value (repeatable options are joined first). */

@@ -7,9 +7,10 @@ import {
   loadOrCreateAdminIdentity,
   namespaceAdminKeys,
 } from "../server/admin_identity.ts";
-import { authFragment } from "../server/auth_fragment.ts";
+import { authFragment, authFragmentSource } from "../nats_auth/auth_fragment.ts";
 import { checkConfigFile, PreflightError } from "../server/check.ts";
-import { RenderError, renderServerConfig } from "../server/render.ts";
+import { RenderError } from "../nats_conf/conf_text.ts";
+import { renderServerConfig } from "../server/render.ts";
 import { startSupervisor, SupervisorError } from "../server/supervisor.ts";
 import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 import { Shutdown } from "./signals.ts";
@@ -39,7 +40,12 @@ export function registerNatsServer(nats: Command): void {
       try {
         const binary = await resolveNatsServer(config.nats.server, { log });
         log.info("using nats-server", { path: binary.path, version: binary.version });
-        const sup = await startSupervisor({ config, binary: binary.path, log });
+        const sup = await startSupervisor({
+          config,
+          binary: binary.path,
+          log,
+          authFragment: authFragmentSource(config, log),
+        });
         shutdown.onStop(() => sup.stop());
         await sup.done;
       } catch (e) {

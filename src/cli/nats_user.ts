@@ -1,8 +1,8 @@
 /** `osapi nats user add | revoke | list`: users of an operator-store account. */
 import type { Command } from "@commander-js/extra-typings";
-import { pushStoredAccounts } from "../auth/account_push.ts";
-import { readCredsFile } from "../auth/creds.ts";
-import { expiresIn, jwtPermissions, peekJwt, type Permissions } from "../auth/nats_jwt.ts";
+import { pushStoredAccounts } from "../nats_auth/account_push.ts";
+import { readCredsFile } from "../nats_auth/creds.ts";
+import { expiresIn, jwtPermissions, peekJwt, type Permissions } from "../nats_auth/nats_jwt.ts";
 import { NATS_ROLES } from "../config/schema.ts";
 import { type NatsRole, permissionsFor } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";

@@ -4,14 +4,15 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { type ApiService, startApiService } from "../api/service.ts";
-import { ensureAdminToken } from "../auth/admin_token.ts";
-import { type CalloutService, startCalloutService } from "../auth/callout_service.ts";
-import { loadSigningKey } from "../auth/signing_key.ts";
+import { ensureAdminToken } from "../api_auth/admin_token.ts";
+import { type CalloutService, startCalloutService } from "../nats_auth/callout_service.ts";
+import { loadSigningKey } from "../api_auth/signing_key.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { connectHost } from "../server/admin_identity.ts";
 import { resolveNatsServer } from "../server/binary.ts";
 import { type NatsSupervisor, startSupervisor } from "../server/supervisor.ts";
+import { authFragmentSource } from "../nats_auth/auth_fragment.ts";
 import { startWorker, type WorkerHandle } from "../worker/worker.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { asCliError } from "./nats_server.ts";
@@ -87,7 +88,13 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
   // The API's token signing key exists before the callout starts: the callout accepts API
   // tokens as NATS credentials.
   const { key } = await loadSigningKey(config, { warn: (m, f) => log.warn(m, f) });
-  parts.supervisor = await startSupervisor({ config, binary: binary.path, log, namespaces });
+  parts.supervisor = await startSupervisor({
+    config,
+    binary: binary.path,
+    log,
+    namespaces,
+    authFragment: authFragmentSource(config, log),
+  });
   if (stopping()) return;
   if (config.nats.server.auth.type === "callout") {
     const callout = config.nats.server.auth.callout.nats;

@@ -1,8 +1,9 @@
 /** `osapi token generate|validate`: API bearer tokens signed with the API's signing key. */
 import type { Command } from "@commander-js/extra-typings";
-import { buildRoleTable, effectivePermissions, isPermission, PERMISSIONS } from "../auth/rbac.ts";
-import { loadSigningKey } from "../auth/signing_key.ts";
-import { signToken, TokenError, verifyToken } from "../auth/tokens.ts";
+import { buildRoleTable, effectivePermissions } from "../api_auth/rbac.ts";
+import { isPermission, PERMISSIONS } from "../core/permissions.ts";
+import { loadSigningKey } from "../api_auth/signing_key.ts";
+import { signToken, TokenError, verifyToken } from "../api_auth/tokens.ts";
 import { DURATION_HELP, parseDuration } from "../config/units.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 

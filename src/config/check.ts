@@ -1,6 +1,6 @@
 /** Checks that span several keys (a field's own type is checked by the schema). */
-import { isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "../nats/subjects.ts";
-import { roleIssues } from "../auth/rbac.ts";
+import { isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "../core/targets.ts";
+import { roleIssues } from "../core/permissions.ts";
 import type { IssueSink } from "./fields.ts";
 import type { Config, NatsClientConfig } from "./schema.ts";
 import { formatDuration } from "./units.ts";

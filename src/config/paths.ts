@@ -1,32 +1,4 @@
-/** Where osapi keeps state and caches, derived from the configuration and XDG variables. */
-import type { Config } from "./schema.ts";
-
-function env(name: string): string | undefined {
-  const v = Deno.env.get(name);
-  return v === undefined || v === "" ? undefined : v;
-}
-
-/** The state directory: `data_dir`, else `$XDG_DATA_HOME/osapi`, else `./.osapi`. */
-export function dataDir(config: Config): string {
-  if (config.data_dir !== "") return config.data_dir;
-  const xdg = env("XDG_DATA_HOME");
-  return xdg ? `${xdg}/osapi` : "./.osapi";
-}
-
-/** The JetStream store directory: `nats.server.store_dir`, else `<data_dir>/jetstream`. */
-export function storeDir(config: Config): string {
-  return config.nats.server.store_dir !== ""
-    ? config.nats.server.store_dir
-    : `${dataDir(config)}/jetstream`;
-}
-
-/** The cache root: `$XDG_CACHE_HOME/osapi`, else `$HOME/.cache/osapi`, else `./.osapi/cache`. */
-export function cacheDir(): string {
-  const xdg = env("XDG_CACHE_HOME");
-  if (xdg) return `${xdg}/osapi`;
-  const home = env("HOME");
-  return home ? `${home}/.cache/osapi` : "./.osapi/cache";
-}
+/** File helpers for state osapi keeps (private dirs, secret files); the layout is in `state_layout.ts`. */
 
 /** Creates a directory (and parents) readable only by the owner. */
 export async function ensurePrivateDir(path: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** Hardened systemd units for each osapi component. */
 import type { Config } from "../config/schema.ts";
-import { dataDir, storeDir } from "../config/paths.ts";
+import { dataDir, storeDir } from "../config/state_layout.ts";
 
 /** The components a unit can be written for. */
 export const UNIT_COMPONENTS = ["serve", "nats", "api", "worker"] as const;

@@ -19,15 +19,14 @@ import {
   type JobStatus,
   type Operation,
   OperationError,
-  TargetError,
   type WorkerInfo,
-} from "./types.ts";
+} from "../core/job.ts";
+import { type ResolvedTarget, resolveTarget, TargetError } from "../core/targets.ts";
 import { uuidv7 } from "./ids.ts";
 import { JobRecords, type StoredJob } from "./records.ts";
 import { WorkerRegistry } from "./registry.ts";
 import { ResultWaiter } from "./results.ts";
-import { statusOfResults } from "./status.ts";
-import { type ResolvedTarget, resolveTarget } from "./targets.ts";
+import { statusOfResults } from "../core/status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
 import { encodeJson } from "./store.ts";
 

@@ -6,17 +6,19 @@
  * record is the submission, so its event is derived from it (`job.created`) when read.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type JobKind, sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
 import {
   type HostResult,
   type Job,
   JOB_STATUSES,
   type JobEvent,
+  type JobKind,
   type JobRecord,
   type JobStatus,
-} from "./types.ts";
+} from "../core/job.ts";
+import { sanitizeToken } from "../core/targets.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
 import { uuidv7 } from "./ids.ts";
-import { computeStatus } from "./status.ts";
+import { computeStatus } from "../core/status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
 import { type DirectBucket, encodeJson, getJson, latestJson, lazyDirectBucket } from "./store.ts";
 

@@ -4,8 +4,9 @@
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { KV } from "@nats-io/kv";
-import { sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
-import type { WorkerInfo } from "./types.ts";
+import { sanitizeToken } from "../core/targets.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import type { WorkerInfo } from "../core/job.ts";
 import { type DirectBucket, encodeJson, latestJson, lazyDirectBucket } from "./store.ts";
 
 /** The registry key of a host. */

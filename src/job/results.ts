@@ -4,8 +4,9 @@
  * until every expected host answered, a quiet period passed, or the timeout.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { sanitizeToken, type SubjectRouter } from "../nats/subjects.ts";
-import type { HostResult } from "./types.ts";
+import { sanitizeToken } from "../core/targets.ts";
+import type { SubjectRouter } from "../nats/subjects.ts";
+import type { HostResult } from "../core/job.ts";
 import { decodeJson, encodeJson } from "./store.ts";
 
 /** Publishes one host result on the fast path (after it was stored durably). */

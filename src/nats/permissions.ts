@@ -43,14 +43,8 @@
  * need `isolation: account` (or operator mode): the server's messages stay in the account.
  */
 import type { NATS_ROLES } from "../config/schema.ts";
-import {
-  JS_API,
-  kvKeySubject,
-  kvKeysWildcard,
-  kvStream,
-  sanitizeToken,
-  type SubjectRouter,
-} from "./subjects.ts";
+import { JS_API, kvKeySubject, kvKeysWildcard, kvStream, type SubjectRouter } from "./subjects.ts";
+import { sanitizeToken } from "../core/targets.ts";
 
 /** A permission set a server-side user can be given. */
 export type NatsRole = typeof NATS_ROLES[number];

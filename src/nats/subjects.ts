@@ -14,24 +14,8 @@ import {
   RESERVED_NAMESPACE_PREFIXES,
   RESERVED_NAMESPACES,
 } from "../config/schema.ts";
-
-/** Query jobs read the host; modify jobs change it. */
-export type JobKind = "query" | "modify";
-
-/** Where a job goes. */
-export type Target =
-  | { type: "any" }
-  | { type: "all" }
-  | { type: "host"; host: string }
-  | { type: "label"; key: string; value: string[] };
-
-/** A target or namespace that cannot be used; the message says why. */
-export class RouteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RouteError";
-  }
-}
+import type { JobKind } from "../core/job.ts";
+import { RouteError, sanitizeToken, type Target } from "../core/targets.ts";
 
 /** Base names of the JetStream resources, before the namespace is applied. */
 export interface ResourceNames {
@@ -52,25 +36,6 @@ export const DEFAULT_NAMES: ResourceNames = {
   auditBucket: "audit-log",
   registryBucket: "worker-registry",
 };
-
-const TOKEN = /^[A-Za-z0-9_-]+$/;
-const LABEL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Label syntax, shared by worker labels in the configuration and `key:value` targets. */
-export const LABEL_KEY_HELP = "1-64 characters of A-Z a-z 0-9 _ -";
-/** See {@link LABEL_KEY_HELP}. */
-export const LABEL_VALUE_HELP = "dot-separated segments of A-Z a-z 0-9 _ -";
-
-/** True when `key` can name a label. */
-export function isLabelKey(key: string): boolean {
-  return LABEL_KEY.test(key);
-}
-
-/** True when `value` is a label value (dotted segments, matched by prefix). */
-export function isLabelValue(value: string): boolean {
-  return value.split(".").every((s) => TOKEN.test(s));
-}
-const MAX_TOKEN = 128;
 
 /**
  * Checks a namespace: empty, or 1-32 characters of `[A-Za-z0-9_-]` that are not reserved.
@@ -102,64 +67,6 @@ export function validateNamespace(namespace: string): string {
     );
   }
   return namespace;
-}
-
-/**
- * Makes one subject token out of free text: every character outside `[A-Za-z0-9_-]` (dots,
- * `*`, `>`, whitespace, ...) becomes `_`. Throws on an empty result.
- */
-export function sanitizeToken(text: string, what = "name"): string {
-  const token = text.trim().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, MAX_TOKEN);
-  if (token === "") throw new RouteError(`empty ${what}`);
-  return token;
-}
-
-/**
- * Parses a target as written by users: `_any`, `_all`, `key:value` (dotted value, matched by
- * prefix) or a host name. Rejects wildcards, whitespace and malformed labels.
- */
-export function parseTarget(text: string): Target {
-  const t = text.trim();
-  if (t === "" || t === "_any") return { type: "any" };
-  if (t === "_all") return { type: "all" };
-  if (/[\s*>]/.test(t)) {
-    throw new RouteError(
-      `invalid target ${JSON.stringify(text)}: wildcards (* >) and whitespace are not allowed`,
-    );
-  }
-  const colon = t.indexOf(":");
-  if (colon >= 0) {
-    const key = t.slice(0, colon);
-    const value = t.slice(colon + 1);
-    const segments = value.split(".");
-    if (!isLabelKey(key) || !isLabelValue(value)) {
-      throw new RouteError(
-        `invalid label target ${JSON.stringify(text)}: expected key:value with a key of ` +
-          "A-Z a-z 0-9 _ - and a value of dot-separated segments of the same characters",
-      );
-    }
-    return { type: "label", key, value: segments };
-  }
-  if (t.startsWith("_")) {
-    throw new RouteError(
-      `invalid target ${JSON.stringify(text)}: expected _any, _all, key:value or a host name`,
-    );
-  }
-  return { type: "host", host: t };
-}
-
-/** Formats a target back into its user syntax. */
-export function formatTarget(target: Target): string {
-  switch (target.type) {
-    case "any":
-      return "_any";
-    case "all":
-      return "_all";
-    case "host":
-      return target.host;
-    case "label":
-      return `${target.key}:${target.value.join(".")}`;
-  }
 }
 
 /** Names every NATS subject and resource of one namespace. */

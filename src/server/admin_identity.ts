@@ -12,10 +12,15 @@
  */
 import { createUser, fromSeed } from "@nats-io/nkeys";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
-import { dataDir, ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
+import { ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
+import {
+  adminSeedFile,
+  natsStateDir,
+  operatorCredsFile,
+  operatorDir,
+} from "../config/state_layout.ts";
 import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
-import { namespaceCredsFile, operatorDir } from "../auth/operator_init.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
 
 /** How the supervisor authenticates to the nats-server it runs. */
@@ -38,21 +43,15 @@ export const ADMIN_CLIENT_NAME = "osapi-nats-supervisor";
 
 const BCRYPT = /^\$2[aby]\$\d{2}\$/;
 
-/** `<data_dir>/nats`: the supervisor's state (rendered config, admin seed). */
-export function natsStateDir(config: Config): string {
-  return `${dataDir(config)}/nats`;
-}
-
 /**
  * Where the admin seed is kept: `admin.seed` for `nats.server.namespace`; with
  * `nats.server.auth.isolation: account`, `admin-<account>.seed` for each other namespace (an
  * nkey can be a user of one account only).
  */
 export function adminSeedPath(config: Config, namespace = config.nats.server.namespace): string {
-  const dir = natsStateDir(config);
   return namespace === config.nats.server.namespace || !accountIsolation(config)
-    ? `${dir}/admin.seed`
-    : `${dir}/admin-${namespaceAccount(namespace)}.seed`;
+    ? adminSeedFile(config)
+    : adminSeedFile(config, namespaceAccount(namespace));
 }
 
 /** True when each namespace is its own account in a config-file auth mode. */
@@ -85,7 +84,7 @@ export async function loadOrCreateAdminIdentity(
   }
   if (auth.type === "operator") {
     const dir = operatorDir(config);
-    const credsFile = (ns: string) => namespaceCredsFile(dir, ns, "admin");
+    const credsFile = (ns: string) => operatorCredsFile(dir, namespaceAccount(ns), "admin");
     const file = credsFile(config.nats.server.namespace);
     try {
       await Deno.stat(file);

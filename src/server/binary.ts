@@ -4,7 +4,7 @@
  * then a verified download of the release archive into the cache.
  */
 import type { NatsServerConfig } from "../config/schema.ts";
-import { cacheDir } from "../config/paths.ts";
+import { cacheDir } from "../config/state_layout.ts";
 import type { Logger } from "../log.ts";
 import {
   downloadToFile,

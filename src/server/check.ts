@@ -5,7 +5,7 @@
  * tls_check.ts), and the rendered file passes `nats-server -t` (its message shown).
  */
 import type { Config } from "../config/schema.ts";
-import { storeDir } from "../config/paths.ts";
+import { storeDir } from "../config/state_layout.ts";
 import { checkServerTls } from "../nats/tls_check.ts";
 
 /** A check before start failed; the message says what and how to fix it. */

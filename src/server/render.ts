@@ -10,7 +10,7 @@
  */
 import bcrypt from "bcryptjs";
 import type { Config } from "../config/schema.ts";
-import { storeDir } from "../config/paths.ts";
+import { storeDir } from "../config/state_layout.ts";
 import {
   ADMIN_PERMISSIONS,
   type NatsRole,
@@ -20,14 +20,8 @@ import {
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
-
-/** The configuration cannot be rendered; the message names the key, never a secret. */
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RenderError";
-  }
-}
+import { ConfWriter, isBcryptHash, quote, RenderError } from "../nats_conf/conf_text.ts";
+import { emptyNamespaceMix } from "../nats_conf/accounts.ts";
 
 /** Options of {@link renderServerConfig}. */
 export interface RenderOptions {
@@ -51,92 +45,6 @@ export interface RenderedConfig {
   notices: string[];
 }
 
-const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
-
-/** True when `value` is a bcrypt hash (`$2a$`, `$2b$`, `$2y$`), kept as it is when rendering. */
-export function isBcryptHash(value: string): boolean {
-  return BCRYPT_HASH.test(value);
-}
-
-/**
- * Quotes a string for nats-server.conf: double quotes, with `"` and `\` escaped and every control
- * character written as an escape, so a value can never end the string or start a new line.
- */
-export function quote(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return out + '"';
-}
-
-type Scalar = string | number | boolean;
-
-/** A tiny writer for indented nats-server.conf blocks. */
-class ConfWriter {
-  #lines: string[] = [];
-  #depth = 0;
-
-  #push(text: string): void {
-    this.#lines.push("  ".repeat(this.#depth) + text);
-  }
-  comment(text: string): void {
-    for (const l of text.split("\n")) this.#push(`# ${l.replace(/\p{Cc}/gu, " ")}`);
-  }
-  blank(): void {
-    this.#lines.push("");
-  }
-  value(key: string, v: Scalar): void {
-    this.#push(`${key}: ${scalar(v)}`);
-  }
-  list(key: string, values: Scalar[]): void {
-    if (values.length === 0) {
-      this.#push(`${key}: []`);
-      return;
-    }
-    this.#push(`${key}: [`);
-    this.#depth++;
-    for (const v of values) this.#push(scalar(v));
-    this.#depth--;
-    this.#push("]");
-  }
-  /** A list of maps, one per entry. */
-  maps(key: string, entries: (() => void)[]): void {
-    this.#push(`${key}: [`);
-    this.#depth++;
-    for (const e of entries) this.block(null, e);
-    this.#depth--;
-    this.#push("]");
-  }
-  block(key: string | null, body: () => void): void {
-    this.#push(key === null ? "{" : `${key} {`);
-    this.#depth++;
-    body();
-    this.#depth--;
-    this.#push("}");
-  }
-  raw(text: string): void {
-    for (const l of text.trimEnd().split("\n")) this.#push(l);
-  }
-  text(): string {
-    return this.#lines.join("\n") + "\n";
-  }
-}
-
-function scalar(v: Scalar): string {
-  if (typeof v === "string") return quote(v);
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (!Number.isFinite(v)) throw new RenderError(`cannot render the number ${v}`);
-  return String(v);
-}
-
 const seconds = (ms: number) => ms / 1000;
 
 /** `host:port` for nats-server, with IPv6 hosts in brackets. */
@@ -157,36 +65,6 @@ export function userPermissions(
   return permissionsFor(role, routerFor(config, namespace || config.nats.server.namespace), {
     hostname,
   });
-}
-
-/** A user as far as sharing an account goes: its config key, effective namespace and role. */
-export interface NamespacedUser {
-  /** The key that sets its namespace, e.g. `nats.server.auth.users[0].namespace`. */
-  key: string;
-  namespace: string;
-  role: NatsRole;
-}
-
-/**
- * The problem with users of the empty namespace next to other namespaces' users in one account
- * (the key of the first such user and the message), or undefined. The empty namespace is OSAPI's unprefixed compatibility mode: its users
- * subscribe to `_INBOX.>`, which covers every other namespace's inboxes, so it is not isolated
- * from them. Admin users see everything anyway and are not counted.
- */
-export function emptyNamespaceMix(
-  users: NamespacedUser[],
-): { path: string; message: string } | undefined {
-  const scoped = users.filter((u) => u.role !== "admin");
-  const bare = scoped.find((u) => u.namespace === "");
-  const other = scoped.find((u) => u.namespace !== "");
-  if (!bare || !other) return undefined;
-  const message =
-    `${bare.key}: the empty namespace (from nats.server.namespace: OSAPI's unprefixed ` +
-    `compatibility mode) cannot share an account with namespace ${
-      JSON.stringify(other.namespace)
-    } (${other.key}): its users subscribe to _INBOX.> and would receive that namespace's ` +
-    "replies; give every user a namespace, or set nats.server.auth.isolation: account";
-  return { path: bare.key, message };
 }
 
 function writePermissions(w: ConfWriter, p: Permissions): void {

@@ -18,9 +18,8 @@ import {
   connectHost,
   loadOrCreateAdminIdentity,
   namespaceAdminKeys,
-  natsStateDir,
 } from "./admin_identity.ts";
-import { authFragment } from "./auth_fragment.ts";
+import { configFilePath, natsStateDir, pidFilePath } from "../config/state_layout.ts";
 import { preflight } from "./check.ts";
 import { removePidFile, stopStaleServer, writePidFile } from "./pid_file.ts";
 import { hostPort, type RenderOptions, renderServerConfig } from "./render.ts";
@@ -45,8 +44,12 @@ export interface SupervisorOptions {
   stopGrace?: number;
   /** Called after every ready with the number of restarts so far (0: first start). */
   onReady?: (restarts: number) => void;
-  /** Auth configuration text for `operator`/`callout` auth (default: from their modules). */
-  authFragment?: string;
+  /**
+   * The auth configuration text for `operator`/`callout` auth, built from the supervisor's
+   * identity by the NATS auth modules (`nats_auth/auth_fragment.ts`); the server does not know
+   * them. Required for those auth types.
+   */
+  authFragment?: (identity: AdminIdentity) => Promise<string | undefined>;
 }
 
 /** A running supervised nats-server. */
@@ -432,16 +435,6 @@ export async function monitorHttpClient(config: Config): Promise<Deno.HttpClient
   return Deno.createHttpClient({ caCerts });
 }
 
-/** Where the rendered configuration is written. */
-export function configFilePath(config: Config): string {
-  return `${natsStateDir(config)}/nats-server.conf`;
-}
-
-/** Where the pid of the running nats-server is kept. */
-export function pidFilePath(config: Config): string {
-  return `${natsStateDir(config)}/nats-server.pid`;
-}
-
 /**
  * Renders, checks and starts nats-server; resolves once it is ready and the streams and buckets
  * exist. Notices of the renderer (e.g. hashed plaintext passwords) are logged once.
@@ -452,7 +445,7 @@ export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupe
   const renderOpts: RenderOptions = {
     adminPublicKey: adminPublicKey(identity),
     namespaceAdminKeys: await namespaceAdminKeys(config, opts.namespaces ?? [], log),
-    authFragment: opts.authFragment ?? await authFragment(config, identity, log),
+    authFragment: await opts.authFragment?.(identity),
   };
   const rendered = await renderServerConfig(config, renderOpts);
   for (const n of rendered.notices) log.warn(n);

@@ -12,7 +12,7 @@ import type { SubjectRouter } from "../nats/subjects.ts";
 import type { JobRecords } from "../job/records.ts";
 import { publishResult } from "../job/results.ts";
 import { decodeJson } from "../job/store.ts";
-import { type HostResult, type Job, type JobEvent, OperationInputError } from "../job/types.ts";
+import { type HostResult, type Job, type JobEvent, OperationInputError } from "../core/job.ts";
 import type { Provider } from "./providers/mod.ts";
 
 /** Headers on a dead-lettered job. */

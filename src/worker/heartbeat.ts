@@ -3,7 +3,7 @@
  * ttl/3, and removes it on a clean shutdown.
  */
 import type { WorkerRegistry } from "../job/registry.ts";
-import type { WorkerInfo } from "../job/types.ts";
+import type { WorkerInfo } from "../core/job.ts";
 import type { Logger } from "../log.ts";
 
 /** Keeps one worker's registry entry fresh. */

@@ -11,7 +11,7 @@ import { ensureOrVerifyResources, routerFor } from "../nats/resources.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { JobRecords } from "../job/records.ts";
 import { WorkerRegistry } from "../job/registry.ts";
-import type { WorkerInfo } from "../job/types.ts";
+import type { WorkerInfo } from "../core/job.ts";
 import { VERSION } from "../version.ts";
 import { ensureWorkerConsumers } from "./consumers.ts";
 import { dispatchJob } from "./dispatch.ts";

@@ -5,7 +5,7 @@
  * public health paths; CORS; and no token in the logs.
  */
 import assert from "node:assert/strict";
-import { signToken, verifyToken } from "../../src/auth/tokens.ts";
+import { signToken, verifyToken } from "../../src/api_auth/tokens.ts";
 import { VerifiedTokens } from "../../src/api/middleware/auth.ts";
 import { Logger } from "../../src/log.ts";
 import { startTestApi, TEST_KEY, testToken } from "../helpers/api.ts";

@@ -10,7 +10,7 @@ import {
   strList,
   strMap,
 } from "../../src/core/operations/fields.ts";
-import { OperationInputError } from "../../src/job/types.ts";
+import { OperationInputError } from "../../src/core/job.ts";
 
 /** A test operation with one field of each kind the field builders make. */
 function testOp(type: string, shape: z.ZodRawShape) {

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { PERMISSIONS } from "../../src/auth/rbac.ts";
+import { PERMISSIONS } from "../../src/core/permissions.ts";
 import { checkInput, OPERATIONS, operationSpec } from "../../src/core/operations/mod.ts";
-import { OperationInputError } from "../../src/job/types.ts";
+import { OperationInputError } from "../../src/core/job.ts";
 import { loadProviders } from "../../src/worker/providers/mod.ts";
 
 const EXPECTED: Record<string, { kind: string; permission: string }> = {

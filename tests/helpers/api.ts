@@ -6,11 +6,11 @@
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type ApiServer, startApiServer } from "../../src/api/server.ts";
-import { signToken, type TokenSpec } from "../../src/auth/tokens.ts";
+import { signToken, type TokenSpec } from "../../src/api_auth/tokens.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { createJobClient, type JobClient } from "../../src/job/client.ts";
-import type { JobService } from "../../src/job/types.ts";
+import type { JobService } from "../../src/core/job.ts";
 import { type Logger, silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";

@@ -10,7 +10,7 @@ import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createJobClient, type JobClient } from "../../src/job/client.ts";
 import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
-import { OperationInputError } from "../../src/job/types.ts";
+import { OperationInputError } from "../../src/core/job.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 
 /** Options of {@link jobConfig}. */

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { startNatsServer } from "../helpers/nats_server.ts";
 import { eventually, testClient, testProviders, testWorker } from "../helpers/jobs.ts";
-import { OperationError, OperationInputError, TargetError } from "../../src/job/types.ts";
+import { OperationError, OperationInputError } from "../../src/core/job.ts";
+import { TargetError } from "../../src/core/targets.ts";
 import type { Provider } from "../../src/worker/providers/types.ts";
 
 /** `test.pick` fails (bad input, not redelivered) on the host named in `fail_on`. */

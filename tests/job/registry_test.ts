@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { startNatsServer } from "../helpers/nats_server.ts";
 import { testClient } from "../helpers/jobs.ts";
 import { WorkerRegistry } from "../../src/job/registry.ts";
-import type { WorkerInfo } from "../../src/job/types.ts";
-import { TargetError } from "../../src/job/types.ts";
+import type { WorkerInfo } from "../../src/core/job.ts";
+import { TargetError } from "../../src/core/targets.ts";
 
 const info = (hostname: string, lastSeen: number): WorkerInfo => ({
   hostname,

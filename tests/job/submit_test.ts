@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { kvStream } from "../../src/nats/subjects.ts";
-import { TargetError } from "../../src/job/types.ts";
+import { TargetError } from "../../src/core/targets.ts";
 import { WorkerRegistry } from "../../src/job/registry.ts";
 import { VERSION } from "../../src/version.ts";
 import { startNatsServer } from "../helpers/nats_server.ts";

@@ -11,8 +11,10 @@ import {
   routerFor,
   serverNamespaces,
 } from "../../src/nats/resources.ts";
-import { JS_API, kvStream, RouteError, SubjectRouter } from "../../src/nats/subjects.ts";
-import { RenderError, renderServerConfig } from "../../src/server/render.ts";
+import { JS_API, kvStream, SubjectRouter } from "../../src/nats/subjects.ts";
+import { RouteError } from "../../src/core/targets.ts";
+import { RenderError } from "../../src/nats_conf/conf_text.ts";
+import { renderServerConfig } from "../../src/server/render.ts";
 import { silent } from "../../src/log.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { createJobClient } from "../../src/job/client.ts";

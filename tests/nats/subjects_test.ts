@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  formatTarget,
-  parseTarget,
-  RouteError,
-  sanitizeToken,
-  SubjectRouter,
-  validateNamespace,
-} from "../../src/nats/subjects.ts";
+import { formatTarget, parseTarget, RouteError, sanitizeToken } from "../../src/core/targets.ts";
+import { SubjectRouter, validateNamespace } from "../../src/nats/subjects.ts";
 
 Deno.test("namespaces: valid, empty, and rejected with a clear error", () => {
   assert.equal(validateNamespace("prod"), "prod");

@@ -9,7 +9,8 @@ import bcrypt from "bcryptjs";
 import { createUser } from "@nats-io/nkeys";
 import { configFromRaw, loadConfig, parseYaml } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
-import { isBcryptHash, renderServerConfig } from "../../src/server/render.ts";
+import { isBcryptHash } from "../../src/nats_conf/conf_text.ts";
+import { renderServerConfig } from "../../src/server/render.ts";
 
 const DOC = new URL("../../docs/security.md", import.meta.url);
 

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createUser } from "@nats-io/nkeys";
-import { jwtPermissions } from "../../src/auth/nats_jwt.ts";
+import { jwtPermissions } from "../../src/nats_auth/nats_jwt.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { writeSecretFile } from "../../src/config/paths.ts";
 import { silent } from "../../src/log.ts";

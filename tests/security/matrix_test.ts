@@ -16,11 +16,11 @@ import {
   configPermissions,
   initOperator,
   namespaceCredsFile,
-} from "../../src/auth/operator_init.ts";
-import { startCalloutService } from "../../src/auth/callout_service.ts";
-import { writeCredsFile } from "../../src/auth/creds.ts";
-import { encodeUserJwt } from "../../src/auth/nats_jwt.ts";
-import { generateKey } from "../../src/auth/nats_keys.ts";
+} from "../../src/nats_auth/operator_init.ts";
+import { startCalloutService } from "../../src/nats_auth/callout_service.ts";
+import { writeCredsFile } from "../../src/nats_auth/creds.ts";
+import { encodeUserJwt } from "../../src/nats_auth/nats_jwt.ts";
+import { generateKey } from "../../src/nats_auth/nats_keys.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { Config, NatsClientConfig } from "../../src/config/schema.ts";
 import { writeSecretFile } from "../../src/config/paths.ts";
@@ -29,6 +29,7 @@ import { routerFor } from "../../src/nats/resources.ts";
 import { JS_API, kvStream } from "../../src/nats/subjects.ts";
 import { adminClientConfig } from "../../src/server/admin_identity.ts";
 import { startSupervisor } from "../../src/server/supervisor.ts";
+import { authFragmentSource } from "../../src/nats_auth/auth_fragment.ts";
 import bcrypt from "bcryptjs";
 import { createUser } from "@nats-io/nkeys";
 import { natsServerBin } from "../helpers/nats_server.ts";
@@ -256,6 +257,7 @@ async function runMode(mode: Mode): Promise<Row> {
       binary: await natsServerBin(),
       log: silent,
       namespaces: [A, B],
+      authFragment: authFragmentSource(config, silent),
     });
     stops.push(() => sup.stop());
     if (mode.after) stops.push(await mode.after(config));

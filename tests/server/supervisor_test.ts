@@ -5,12 +5,13 @@ import type { Config } from "../../src/config/schema.ts";
 import { Logger } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { AdminIdentityError } from "../../src/server/admin_identity.ts";
+import { authFragmentSource } from "../../src/nats_auth/auth_fragment.ts";
 import {
   configPermissions,
   initOperator,
   namespaceCredsFile,
-  operatorDir,
-} from "../../src/auth/operator_init.ts";
+} from "../../src/nats_auth/operator_init.ts";
+import { operatorDir } from "../../src/config/state_layout.ts";
 import { PreflightError } from "../../src/server/check.ts";
 import {
   type NatsSupervisor,
@@ -65,6 +66,7 @@ async function setup(server: Raw = {}, rest: Raw = {}) {
         namespaces: opts.namespaces,
         onReady: opts.onReady,
         stopGrace: opts.stopGrace ?? 5_000,
+        authFragment: authFragmentSource(opts.config ?? config, log),
       });
       started.push(sup);
       return sup;

@@ -11,7 +11,7 @@ import {
 } from "../helpers/jobs.ts";
 import { spawnWorkerChild, waitReady } from "../helpers/worker_child.ts";
 import { decodeJson } from "../../src/job/store.ts";
-import type { Job, JobRecord } from "../../src/job/types.ts";
+import type { Job, JobRecord } from "../../src/core/job.ts";
 import type { JobClient } from "../../src/job/client.ts";
 import { DLQ_HEADERS } from "../../src/worker/dispatch.ts";
 import type { Provider } from "../../src/worker/providers/types.ts";

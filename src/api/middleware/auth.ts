@@ -4,8 +4,9 @@
  * per-route check (401 without a caller, 403 without the permission).
  */
 import type { MiddlewareHandler } from "hono";
-import { effectivePermissions, type Permission, type RoleTable } from "../../auth/rbac.ts";
-import { type TokenClaims, TokenError, verifyToken } from "../../auth/tokens.ts";
+import { effectivePermissions } from "../../api_auth/rbac.ts";
+import type { Permission, RoleTable } from "../../core/permissions.ts";
+import { type TokenClaims, TokenError, verifyToken } from "../../api_auth/tokens.ts";
 import type { Logger } from "../../log.ts";
 import type { ApiEnv } from "../context.ts";
 import { ApiError } from "../problem.ts";

@@ -1,7 +1,7 @@
 /** `/job*`: submit, list, inspect, delete and retry jobs; queue statistics; live workers. */
 import { z } from "@hono/zod-openapi";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { JOB_STATUSES, type JobRecord } from "../../job/types.ts";
+import { JOB_STATUSES, type JobRecord } from "../../core/job.ts";
 import type { OperationTable } from "../../core/operations/mod.ts";
 import type { ApiApp, AppDeps, Caller } from "../context.ts";
 import { assertMayRun, mayAccess } from "../operation_access.ts";
@@ -10,7 +10,7 @@ import { ApiError } from "../problem.ts";
 import { securedRoute } from "../route.ts";
 import { callerSubject } from "../run_job.ts";
 import { IdParam, Target } from "../schemas.ts";
-import { TargetError } from "../../job/types.ts";
+import { TargetError } from "../../core/targets.ts";
 import { isOperationInputError } from "../middleware/errors.ts";
 
 const CreateJobRequest = z.object({

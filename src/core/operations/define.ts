@@ -6,8 +6,8 @@
  * permission checks are all derived from these declarations.
  */
 import type { z } from "zod";
-import type { Permission } from "../../auth/rbac.ts";
-import { type JobKind, OperationInputError } from "../../job/types.ts";
+import type { Permission } from "../permissions.ts";
+import { type JobKind, OperationInputError } from "../job.ts";
 import { describeValue } from "./fields.ts";
 
 /** HTTP methods of operation routes. */

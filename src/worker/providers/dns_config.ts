@@ -4,7 +4,7 @@
  * Shared by `network.dns.get` and `network.dns.update`.
  */
 import { exists, findOnPath, runProcess } from "./process.ts";
-import { OperationInputError } from "../../job/types.ts";
+import { OperationInputError } from "../../core/job.ts";
 
 /** Servers and search domains, OSAPI's field names. */
 export interface DnsConfig {

@@ -2,7 +2,7 @@
  * Runs a child process for a provider: no shell, capped output, a timeout and an abort signal
  * that kill the whole process group, and the OSAPI result fields.
  */
-import { OperationInputError } from "../../job/types.ts";
+import { OperationInputError } from "../../core/job.ts";
 
 /** Default cap on each of stdout and stderr: 1 MiB. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;

@@ -21,7 +21,7 @@ export interface ProviderContext {
  * One host operation: its type, kind and input check (from its declaration, see
  * {@link provide}) and how it runs. Query providers only read; modify providers report
  * `changed`. Input the host refuses (no such interface, command not found) is an
- * `OperationInputError` from `src/job/types.ts`.
+ * `OperationInputError` from `src/core/job.ts`.
  */
 export interface Provider<In = Record<string, unknown>, Out = unknown> extends OperationCheck {
   validate(data: unknown): In;

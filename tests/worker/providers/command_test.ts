@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { commandExec } from "../../../src/worker/providers/command_exec.ts";
 import { commandShell } from "../../../src/worker/providers/command_shell.ts";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import { testContext } from "./ctx.ts";
 
 Deno.test("command.exec.do: echo hi", async () => {

@@ -6,7 +6,7 @@ import {
   parseResolvectlLine,
   renderResolvConf,
 } from "../../../src/worker/providers/dns_config.ts";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import { testContext } from "./ctx.ts";
 
 const ORIGINAL = [

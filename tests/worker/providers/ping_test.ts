@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { goDuration, parsePingOutput, pingDo } from "../../../src/worker/providers/ping.ts";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import { testContext } from "./ctx.ts";
 
 Deno.test("network.ping.do pings 127.0.0.1 with the system ping", async () => {

@@ -5,7 +5,7 @@ import {
   MAX_OUTPUT_BYTES,
   runProcess,
 } from "../../../src/worker/providers/process.ts";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import { processGone } from "./ctx.ts";
 
 Deno.test("runProcess: stdout, stderr, exit code and duration of a real process", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import { loadProviders } from "../../../src/worker/providers/mod.ts";
 
 Deno.test("every provider refuses a non-object and an unknown field", async () => {

@@ -6,7 +6,7 @@ import { memoryGet, parseMeminfo } from "../../../src/worker/providers/memory.ts
 import { osGet, parseOsRelease } from "../../../src/worker/providers/os.ts";
 import { diskGet, parseDf } from "../../../src/worker/providers/disk.ts";
 import { statusGet } from "../../../src/worker/providers/status.ts";
-import { OperationInputError } from "../../../src/job/types.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import type { Provider } from "../../../src/worker/providers/mod.ts";
 import { testContext } from "./ctx.ts";
 

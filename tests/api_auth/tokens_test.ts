@@ -1,13 +1,10 @@
 /** API tokens, RBAC role tables and the signing key file. */
 import assert from "node:assert/strict";
-import {
-  buildRoleTable,
-  DEFAULT_ROLES,
-  effectivePermissions,
-  PERMISSIONS,
-} from "../../src/auth/rbac.ts";
-import { loadSigningKey, signingKeyPath } from "../../src/auth/signing_key.ts";
-import { signToken, TokenError, verifyToken } from "../../src/auth/tokens.ts";
+import { buildRoleTable, effectivePermissions } from "../../src/api_auth/rbac.ts";
+import { DEFAULT_ROLES, PERMISSIONS } from "../../src/core/permissions.ts";
+import { loadSigningKey } from "../../src/api_auth/signing_key.ts";
+import { signingKeyPath } from "../../src/config/state_layout.ts";
+import { signToken, TokenError, verifyToken } from "../../src/api_auth/tokens.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 
 const KEY = "unit-test-key-0123456789abcdef0123456789";
@@ -122,7 +119,8 @@ Deno.test("signing key: configured wins; otherwise generated once, 0600, then re
 });
 
 Deno.test("a signing key file readable by others is set back to 0600, with a warning", async () => {
-  const { loadSigningKey, signingKeyPath } = await import("../../src/auth/signing_key.ts");
+  const { loadSigningKey } = await import("../../src/api_auth/signing_key.ts");
+  const { signingKeyPath } = await import("../../src/config/state_layout.ts");
   const dir = await Deno.makeTempDir();
   try {
     const config = configFromRaw({ data_dir: dir });

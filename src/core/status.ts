@@ -1,6 +1,6 @@
 /** A job's overall status, computed from its append-only status events. */
-import type { JobEvent, JobStatus } from "./types.ts";
-import { sanitizeToken } from "../nats/subjects.ts";
+import type { JobEvent, JobStatus } from "./job.ts";
+import { sanitizeToken } from "./targets.ts";
 
 /** Where one host stands on a job. */
 export type HostState = "pending" | "processing" | "completed" | "failed";

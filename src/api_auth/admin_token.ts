@@ -3,16 +3,12 @@
  * fresh installation is usable at once without putting a token in a log.
  */
 import type { Config } from "../config/schema.ts";
-import { dataDir, ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
+import { adminTokenPath, apiStateDir } from "../config/state_layout.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 /** Lifetime of the generated admin token. */
 export const ADMIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
-
-/** Where the admin token is kept. */
-export function adminTokenPath(config: Config): string {
-  return `${dataDir(config)}/api/admin.token`;
-}
 
 /**
  * Returns the admin token file, writing a new token when there is none, or when the one there
@@ -30,7 +26,7 @@ export async function ensureAdminToken(
   } catch {
     // missing, unreadable, expired or signed with another key: write a new one
   }
-  await ensurePrivateDir(`${dataDir(config)}/api`);
+  await ensurePrivateDir(apiStateDir(config));
   const token = await signToken(signingKey, {
     subject: `admin@${Deno.hostname()}`,
     roles: ["admin"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createAccount, createOperator, createServer, createUser } from "@nats-io/nkeys";
-import { nativeSigner, verifyNkey } from "../../src/auth/ed25519.ts";
+import { nativeSigner, verifyNkey } from "../../src/nats_auth/ed25519.ts";
 
 const data = new TextEncoder().encode("authorization response payload");
 

@@ -4,7 +4,7 @@
  * Without the CLI this test is skipped; operator_test.ts proves the same with the v3 library.
  */
 import assert from "node:assert/strict";
-import { namespaceCredsFile } from "../../src/auth/operator_init.ts";
+import { namespaceCredsFile } from "../../src/nats_auth/operator_init.ts";
 import { runOsapi } from "../helpers/osapi.ts";
 import { startServerWith } from "../helpers/nats_auth.ts";
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { credsAuthenticator } from "@nats-io/transport-node";
-import { readSeedFile } from "../../src/auth/nats_keys.ts";
+import { readSeedFile } from "../../src/nats_auth/nats_keys.ts";
 import { runOsapi, spawnOsapi } from "../helpers/osapi.ts";
 import { guard, refusal, startServerWith, tryConnect } from "../helpers/nats_auth.ts";
 

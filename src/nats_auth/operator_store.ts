@@ -10,6 +10,12 @@
  * ```
  */
 import { ensurePrivateDir, pathExists } from "../config/paths.ts";
+import {
+  operatorAccountDir,
+  operatorCredsFile,
+  operatorJwtFile,
+  operatorKeyFile,
+} from "../config/state_layout.ts";
 import { readCredsFile, writeCredsFile } from "./creds.ts";
 import {
   type AccountSpec,
@@ -79,19 +85,23 @@ export class OperatorStore {
 
   /** `<dir>/operator.jwt`. */
   get operatorJwtFile(): string {
-    return `${this.dir}/operator.jwt`;
+    return operatorJwtFile(this.dir);
   }
   /** `<dir>/keys/<file>`. */
   keyFile(file: "operator.nk" | "operator-signing.nk"): string {
-    return `${this.dir}/keys/${file}`;
+    return operatorKeyFile(this.dir, file);
   }
   /** `<dir>/accounts/<name>`. */
   accountDir(name: string): string {
-    return `${this.dir}/accounts/${checkName(name, "account")}`;
+    return operatorAccountDir(this.dir, checkName(name, "account"));
   }
   /** `<dir>/accounts/<account>/users/<user>.creds`. */
   credsFile(account: string, user: string): string {
-    return `${this.accountDir(account)}/users/${checkName(user, "user")}.creds`;
+    return operatorCredsFile(
+      this.dir,
+      checkName(account, "account"),
+      checkName(user, "user"),
+    );
   }
 
   /** True when the directory holds an operator. */

@@ -3,16 +3,16 @@ import assert from "node:assert/strict";
 import { credsAuthenticator } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { parseCreds as libParseCreds } from "@nats-io/jwt";
-import { initOperator, renderOperatorConfig } from "../../src/auth/operator_init.ts";
-import { OperatorStore, OperatorStoreError } from "../../src/auth/operator_store.ts";
-import { AccountPushError, pushAccountJwt } from "../../src/auth/account_push.ts";
+import { initOperator, renderOperatorConfig } from "../../src/nats_auth/operator_init.ts";
+import { OperatorStore, OperatorStoreError } from "../../src/nats_auth/operator_store.ts";
+import { AccountPushError, pushAccountJwt } from "../../src/nats_auth/account_push.ts";
 import {
   accountImport,
   type Permissions,
   streamExport,
   unixNow,
   UNLIMITED_JETSTREAM,
-} from "../../src/auth/nats_jwt.ts";
+} from "../../src/nats_auth/nats_jwt.ts";
 import {
   delivers,
   guard,

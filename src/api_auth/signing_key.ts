@@ -3,12 +3,8 @@
  * kept in `<data_dir>/api/signing.key` (0600), generated on first use.
  */
 import type { Config } from "../config/schema.ts";
-import { dataDir, ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
-
-/** Where a generated signing key is kept. */
-export function signingKeyPath(config: Config): string {
-  return `${dataDir(config)}/api/signing.key`;
-}
+import { ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
+import { apiStateDir, signingKeyPath } from "../config/state_layout.ts";
 
 /** Where the signing key came from. */
 export type SigningKeySource = "config" | "file" | "generated";
@@ -40,7 +36,7 @@ export async function loadSigningKey(
         `generate ${path}`,
     );
   }
-  await ensurePrivateDir(`${dataDir(config)}/api`);
+  await ensurePrivateDir(apiStateDir(config));
   const key = Array.from(
     crypto.getRandomValues(new Uint8Array(32)),
     (b) => b.toString(16).padStart(2, "0"),

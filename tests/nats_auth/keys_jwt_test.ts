@@ -11,8 +11,13 @@ import {
   pairFromSeed,
   parseKeyType,
   readSeedFile,
-} from "../../src/auth/nats_keys.ts";
-import { formatCreds, parseCreds, readCredsFile, writeCredsFile } from "../../src/auth/creds.ts";
+} from "../../src/nats_auth/nats_keys.ts";
+import {
+  formatCreds,
+  parseCreds,
+  readCredsFile,
+  writeCredsFile,
+} from "../../src/nats_auth/creds.ts";
 import {
   accountSpecFromJwt,
   encodeAccountJwt,
@@ -24,7 +29,7 @@ import {
   unixNow,
   UNLIMITED_JETSTREAM,
   verifyJwt,
-} from "../../src/auth/nats_jwt.ts";
+} from "../../src/nats_auth/nats_jwt.ts";
 import { checkCredsFile } from "../../src/nats/auth_options.ts";
 
 Deno.test("generated keys have the right prefixes and round-trip through their seeds", () => {

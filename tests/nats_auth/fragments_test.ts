@@ -11,9 +11,9 @@ import {
   initOperator,
   namespaceCredsFile,
   operatorConfigFragment,
-} from "../../src/auth/operator_init.ts";
-import { calloutConfigFragment, startCalloutService } from "../../src/auth/callout_service.ts";
-import { generateKey } from "../../src/auth/nats_keys.ts";
+} from "../../src/nats_auth/operator_init.ts";
+import { calloutConfigFragment, startCalloutService } from "../../src/nats_auth/callout_service.ts";
+import { generateKey } from "../../src/nats_auth/nats_keys.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { silent } from "../../src/log.ts";

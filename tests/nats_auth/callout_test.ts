@@ -14,17 +14,17 @@ import {
   CalloutRequestError,
   openRequest,
   startCallout,
-} from "../../src/auth/callout.ts";
+} from "../../src/nats_auth/callout.ts";
 import {
   calloutConfigFragment,
   ensureCalloutKeys,
   startCalloutService,
   tokenNatsPermissions,
-} from "../../src/auth/callout_service.ts";
-import type { Permission } from "../../src/auth/rbac.ts";
-import { generateKey, type KeyPair } from "../../src/auth/nats_keys.ts";
-import { unixNow } from "../../src/auth/nats_jwt.ts";
-import { signToken } from "../../src/auth/tokens.ts";
+} from "../../src/nats_auth/callout_service.ts";
+import type { Permission } from "../../src/core/permissions.ts";
+import { generateKey, type KeyPair } from "../../src/nats_auth/nats_keys.ts";
+import { unixNow } from "../../src/nats_auth/nats_jwt.ts";
+import { signToken } from "../../src/api_auth/tokens.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { Logger } from "../../src/log.ts";

@@ -5,12 +5,13 @@
  * creds files, and the matching nats-server configuration fragment (memory resolver with
  * `resolver_preload`, or a full resolver with a directory).
  */
-import { dataDir, ensurePrivateDir } from "../config/paths.ts";
+import { ensurePrivateDir } from "../config/paths.ts";
+import { operatorDir } from "../config/state_layout.ts";
 import type { Config } from "../config/schema.ts";
 import { namespaceAccount, validateNamespace } from "../nats/subjects.ts";
 import { permissionsFor } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
-import { quote } from "../server/render.ts";
+import { quote } from "../nats_conf/conf_text.ts";
 import {
   encodeOperatorJwt,
   type JetStreamLimits,
@@ -227,12 +228,6 @@ export async function renderOperatorConfig(
 /** The creds file of a namespace user in a store (e.g. the supervisor's `admin`). */
 export function namespaceCredsFile(dir: string, namespace: string, role: NamespaceUser): string {
   return new OperatorStore(dir).credsFile(namespaceAccount(namespace), namespaceUserName(role));
-}
-
-/** The operator store directory of a configuration. */
-export function operatorDir(config: Config): string {
-  const dir = config.nats.server.auth.operator.dir;
-  return dir !== "" ? dir : `${dataDir(config)}/nats-operator`;
 }
 
 /** The JetStream limits of namespace accounts from the configuration. */

@@ -5,9 +5,9 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { operatorConfigFragment } from "../auth/operator_init.ts";
-import { calloutConfigFragment, ensureCalloutKeys } from "../auth/callout_service.ts";
-import { type AdminIdentity, adminPublicKey } from "./admin_identity.ts";
+import { operatorConfigFragment } from "./operator_init.ts";
+import { calloutConfigFragment, ensureCalloutKeys } from "./callout_service.ts";
+import { type AdminIdentity, adminPublicKey } from "../server/admin_identity.ts";
 
 /** The auth fragment for `operator` and `callout` auth; undefined for the other types. */
 export async function authFragment(
@@ -26,4 +26,15 @@ export async function authFragment(
     default:
       return undefined;
   }
+}
+
+/**
+ * The supervisor's `authFragment` option: builds the fragment from the identity the supervisor
+ * loads (the server knows nothing of the NATS auth modules).
+ */
+export function authFragmentSource(
+  config: Config,
+  log?: Logger,
+): (identity: AdminIdentity) => Promise<string | undefined> {
+  return (identity) => authFragment(config, identity, log);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { labelMatches, resolveTarget } from "../../src/job/targets.ts";
-import { TargetError, type WorkerInfo } from "../../src/job/types.ts";
+import { labelMatches, resolveTarget, TargetError } from "../../src/core/targets.ts";
+import type { WorkerInfo } from "../../src/core/job.ts";
 
 const worker = (hostname: string, labels: Record<string, string> = {}): WorkerInfo => ({
   hostname,

@@ -8,7 +8,8 @@
 import bcrypt from "bcryptjs";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { ConfigError } from "../config/errors.ts";
-import { dataDir, ensurePrivateDir, pathExists } from "../config/paths.ts";
+import { ensurePrivateDir, pathExists } from "../config/paths.ts";
+import { calloutKeyFile } from "../config/state_layout.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
@@ -18,11 +19,13 @@ import {
   tokenPermissions,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
-import { emptyNamespaceMix, isBcryptHash, quote } from "../server/render.ts";
+import { emptyNamespaceMix } from "../nats_conf/accounts.ts";
+import { isBcryptHash, quote } from "../nats_conf/conf_text.ts";
 import { shown } from "../config/fields.ts";
-import { buildRoleTable, effectivePermissions, type Permission, type RoleTable } from "./rbac.ts";
-import { loadSigningKey } from "./signing_key.ts";
-import { verifyToken } from "./tokens.ts";
+import { buildRoleTable, effectivePermissions } from "../api_auth/rbac.ts";
+import type { Permission, RoleTable } from "../core/permissions.ts";
+import { loadSigningKey } from "../api_auth/signing_key.ts";
+import { verifyToken } from "../api_auth/tokens.ts";
 import {
   type Authorizer,
   type CalloutHandle,
@@ -34,11 +37,6 @@ import { jwtPermissions, unixNow } from "./nats_jwt.ts";
 import { generateKeyFile, type KeyPair, readSeedFile } from "./nats_keys.ts";
 
 type CalloutConfig = Config["nats"]["server"]["auth"]["callout"];
-
-/** `<data_dir>/callout`: generated callout keys. */
-export function calloutDir(config: Config): string {
-  return `${dataDir(config)}/callout`;
-}
 
 /** The keys of the callout service. */
 export interface CalloutKeys {
@@ -83,7 +81,7 @@ export async function ensureCalloutKeys(config: Config, log?: Logger): Promise<C
   const issuer = await seedOrGenerate(
     c.issuer_seed_file,
     `${base}.issuer_seed_file`,
-    `${calloutDir(config)}/issuer.nk`,
+    calloutKeyFile(config, "issuer"),
     "account",
     log,
   );
@@ -104,7 +102,7 @@ export async function ensureCalloutKeys(config: Config, log?: Logger): Promise<C
       const svc = await seedOrGenerate(
         "",
         "",
-        `${calloutDir(config)}/service.nk`,
+        calloutKeyFile(config, "service"),
         "user",
         log,
       );

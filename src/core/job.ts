@@ -1,7 +1,7 @@
 /** The job model shared by the API and the worker. */
 
 /** Query jobs read the host; modify jobs change it. */
-export type { JobKind } from "../nats/subjects.ts";
+export type JobKind = "query" | "modify";
 
 /** What a job does: a provider operation type and its input. */
 export interface Operation {
@@ -103,14 +103,6 @@ export interface JobRunResult {
   job_id: string;
   status: JobStatus;
   results: HostResult[];
-}
-
-/** A target that names no live worker; the API answers 400 before publishing anything. */
-export class TargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TargetError";
-  }
 }
 
 /** An operation type no provider knows; the API answers 400 before publishing anything. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { computeStatus, statusOfResults } from "../../src/job/status.ts";
-import type { JobEvent } from "../../src/job/types.ts";
+import { computeStatus, statusOfResults } from "../../src/core/status.ts";
+import type { JobEvent } from "../../src/core/job.ts";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const ev = (type: JobEvent["type"], s: number, hostname?: string): JobEvent => ({
