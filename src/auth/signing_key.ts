@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import { dataDir, ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Where a generated signing key is kept. */
 export function signingKeyPath(config: Config): string {
@@ -35,7 +36,8 @@ export async function loadSigningKey(
   const stored = (await readOwnSecretFile(path, "API signing key", opts.warn))?.trim();
   if (stored) return { key: stored, source: "file", path };
   if (opts.create === false) {
-    throw new Error(
+    throw new OsapiError(
+      "config.invalid",
       `no API signing key: set api.server.security.signing_key or start the API once to ` +
         `generate ${path}`,
     );

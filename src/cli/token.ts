@@ -4,7 +4,7 @@ import { buildRoleTable, effectivePermissions, isPermission, PERMISSIONS } from 
 import { loadSigningKey } from "../auth/signing_key.ts";
 import { signToken, TokenError, verifyToken } from "../auth/tokens.ts";
 import { DURATION_HELP, parseDuration } from "../config/units.ts";
-import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
+import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "");
 
@@ -53,7 +53,7 @@ export function registerToken(program: Command): void {
           await signToken(key, { subject: opts.subject, roles, permissions, expiresInMs }),
         );
       } catch (e) {
-        if (e instanceof TokenError) throw new CliError(e.message, EXIT_CONFIG);
+        if (e instanceof TokenError) throw new CliError(e.message, EXIT_CONFIG, { cause: e });
         throw e;
       }
     });
@@ -78,7 +78,9 @@ export function registerToken(program: Command): void {
           2,
         ));
       } catch (e) {
-        if (e instanceof TokenError) throw new CliError(`invalid token: ${e.message}`);
+        if (e instanceof TokenError) {
+          throw new CliError(`invalid token: ${e.message}`, EXIT_FAILURE, { cause: e });
+        }
         throw e;
       }
     });

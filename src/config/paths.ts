@@ -1,5 +1,6 @@
 /** Where osapi keeps state and caches, derived from the configuration and XDG variables. */
 import type { Config } from "./schema.ts";
+import { OsapiError } from "../core/errors.ts";
 
 function env(name: string): string | undefined {
   const v = Deno.env.get(name);
@@ -42,10 +43,9 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
 }
 
 /** A secret file osapi keeps for itself cannot be read; `message` names the file, not content. */
-export class SecretFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SecretFileError";
+export class SecretFileError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("config.secret_file", message, options);
   }
 }
 
@@ -69,7 +69,7 @@ export async function readOwnSecretFile(
     info = await Deno.lstat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`, { cause: e });
   }
   if (!info.isFile) throw new SecretFileError(`${what} ${path}: not a regular file`);
   if (info.mode !== null && (info.mode & 0o077) !== 0) {
@@ -79,7 +79,7 @@ export async function readOwnSecretFile(
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`, { cause: e });
   }
 }
 

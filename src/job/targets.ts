@@ -54,7 +54,7 @@ export function resolveTarget(text: string, workers: WorkerInfo[]): ResolvedTarg
   try {
     target = parseTarget(text);
   } catch (e) {
-    if (e instanceof RouteError) throw new TargetError(e.message);
+    if (e instanceof RouteError) throw new TargetError(e.message, { cause: e });
     throw e;
   }
   const matched = matchWorkers(target, workers);

@@ -1,4 +1,5 @@
 /** The job model shared by the API and the worker. */
+import { OsapiError } from "../core/errors.ts";
 
 /** Query jobs read the host; modify jobs change it. */
 export type { JobKind } from "../nats/subjects.ts";
@@ -106,18 +107,16 @@ export interface JobRunResult {
 }
 
 /** A target that names no live worker; the API answers 400 before publishing anything. */
-export class TargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TargetError";
+export class TargetError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("target.invalid", message, options);
   }
 }
 
 /** An operation type no provider knows; the API answers 400 before publishing anything. */
-export class OperationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OperationError";
+export class OperationError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("operation.unknown", message, options);
   }
 }
 
@@ -125,13 +124,12 @@ export class OperationError extends Error {
  * Bad operation input: refused by the operation table's check (job client before publishing,
  * API with 400/422) or by a provider on the host (a failed result, not redelivered).
  */
-export class OperationInputError extends Error {
+export class OperationInputError extends OsapiError {
   /** The top-level input field at fault, when one is. */
   readonly field?: string;
 
-  constructor(message: string, field?: string) {
-    super(message);
-    this.name = "OperationInputError";
+  constructor(message: string, field?: string, options?: ErrorOptions) {
+    super("operation.input_invalid", message, options);
     if (field !== undefined) this.field = field;
   }
 }

@@ -14,6 +14,7 @@ import {
   RESERVED_NAMESPACE_PREFIXES,
   RESERVED_NAMESPACES,
 } from "../config/schema.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Query jobs read the host; modify jobs change it. */
 export type JobKind = "query" | "modify";
@@ -26,10 +27,9 @@ export type Target =
   | { type: "label"; key: string; value: string[] };
 
 /** A target or namespace that cannot be used; the message says why. */
-export class RouteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RouteError";
+export class RouteError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("subject.invalid", message, options);
   }
 }
 

@@ -20,12 +20,12 @@ import {
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** The configuration cannot be rendered; the message names the key, never a secret. */
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RenderError";
+export class RenderError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.render", message, options);
   }
 }
 
