@@ -78,13 +78,9 @@ class ResultInbox {
     sub.closed.then(
       (err) => {
         if (err) return fail(err, errorMessage(err));
-        // a drained or closed connection (shutdown) ends it quietly unless jobs still wait
-        const closing = nc.isClosed() || nc.isDraining();
-        fail(
-          undefined,
-          closing ? "the NATS connection closed" : "the subscription was closed",
-          closing && this.#waiting.size === 0 ? "debug" : "error",
-        );
+        // a closed connection (shutdown) ends it quietly unless jobs still wait
+        const level = this.#waiting.size === 0 ? "debug" : "error";
+        fail(undefined, "the subscription or its NATS connection was closed", level);
       },
       (err) => fail(err, errorMessage(err)),
     );

@@ -142,8 +142,10 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
   const events = new JobEvents(ctx, job);
   try {
     if (deliveries > consumer.max_deliver) {
-      // the worker(s) holding the previous deliveries died before answering
-      const error = `no result after ${consumer.max_deliver} deliveries (worker stopped)`;
+      // the worker(s) holding the previous deliveries died before answering, or could not
+      // dead-letter the job (see keepForRedelivery)
+      const error = `no result after ${consumer.max_deliver} deliveries ` +
+        "(worker stopped or dead-lettering failed)";
       await fail(msg, ctx, job, error, 0, true);
       return;
     }
