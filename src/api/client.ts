@@ -3,6 +3,7 @@
  * JSON in and out, and problem details turned into {@link ApiProblemError}.
  */
 import type { Problem } from "./problem.ts";
+import { errorMessage, OsapiError } from "../core/errors.ts";
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -15,18 +16,18 @@ export interface ApiClientOptions {
 }
 
 /** A non-2xx answer; `message` is the problem detail. */
-export class ApiProblemError extends Error {
+export class ApiProblemError extends OsapiError {
   constructor(readonly status: number, readonly problem: Partial<Problem>, text: string) {
-    super(problem.detail ?? (text.trim() || `HTTP ${status}`));
-    this.name = "ApiProblemError";
+    super("client.problem", problem.detail ?? (text.trim() || `HTTP ${status}`));
   }
 }
 
 /** The API could not be reached at all. */
-export class ApiConnectionError extends Error {
-  constructor(url: string, cause: string) {
-    super(`cannot reach the osapi API at ${url}: ${cause}`);
-    this.name = "ApiConnectionError";
+export class ApiConnectionError extends OsapiError {
+  constructor(url: string, cause: unknown) {
+    super("client.unreachable", `cannot reach the osapi API at ${url}: ${errorMessage(cause)}`, {
+      cause,
+    });
   }
 }
 
@@ -72,7 +73,7 @@ export class ApiClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
       });
     } catch (e) {
-      throw new ApiConnectionError(this.url, (e as Error).message);
+      throw new ApiConnectionError(this.url, e);
     }
     const text = await res.text();
     const contentType = res.headers.get("content-type") ?? "";

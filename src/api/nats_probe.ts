@@ -1,20 +1,19 @@
 /** Bounded checks of the API's NATS connection (health and metrics use them). */
 import type { NatsConnection } from "@nats-io/transport-node";
+import { deadline, errors } from "@nats-io/nats-core";
 
 /** Outcome of {@link probeNats}. */
 export type NatsProbe = { ok: true; rttMs: number } | { ok: false; error: string };
 
-/** Settles with `p`, or with `onTimeout()` after `ms`, whichever comes first. */
-export async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), ms);
+/**
+ * Settles with `p`, or with `onTimeout()` after `ms`, whichever comes first (nats.js's
+ * `deadline`, its timeout turned into a value).
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  return deadline(p, ms).catch((e) => {
+    if (e instanceof errors.TimeoutError) return onTimeout();
+    throw e;
   });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Sends a PING and waits for the PONG, at most `timeoutMs`. */

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type ErrorCode, OsapiError } from "../core/errors.ts";
 
 /** The media type of error responses. */
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
@@ -38,11 +39,33 @@ export const PROBLEM_TITLES: Record<number, string> = {
 
 const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
-/** An error answered as problem details with `status`. */
-export class ApiError extends Error {
-  constructor(readonly status: ContentfulStatusCode, readonly detail: string) {
-    super(detail);
-    this.name = "ApiError";
+/** The error code of each status the API answers with itself ({@link ApiError}). */
+export const STATUS_CODES: Record<number, ErrorCode> = {
+  400: "request.invalid",
+  401: "auth.unauthenticated",
+  403: "auth.forbidden",
+  404: "not_found",
+  405: "request.method_not_allowed",
+  409: "conflict",
+  413: "request.too_large",
+  415: "request.unsupported_media_type",
+  422: "request.unprocessable",
+  500: "internal",
+  503: "unavailable",
+  504: "timeout",
+};
+
+/**
+ * An error answered as problem details with `status`, raised by handlers and middleware. Its
+ * code is the one of its status ({@link STATUS_CODES}), so the error handler maps it back.
+ */
+export class ApiError extends OsapiError {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(STATUS_CODES[status] ?? "internal", detail, options);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import type { HostResult, JobRunResult } from "../core/job.ts";
-import { TargetError } from "../core/targets.ts";
+import { errorCode } from "../core/errors.ts";
 import type { ApiEnv, AppDeps } from "./context.ts";
 import { ApiError } from "./problem.ts";
 import type { OperationDef } from "../core/operations/mod.ts";
@@ -32,11 +32,8 @@ export async function runOperation(
     deps.metrics.observeJob(type, result.status, (performance.now() - start) / 1000);
     return result;
   } catch (e) {
-    if (e instanceof TargetError) {
-      deps.metrics.observeJob(type, "rejected");
-      throw new ApiError(400, e.message);
-    }
-    deps.metrics.observeJob(type, "error");
+    // the error handler answers by the error's code (a bad target: 400)
+    deps.metrics.observeJob(type, errorCode(e) === "target.invalid" ? "rejected" : "error");
     throw e;
   }
 }

@@ -5,6 +5,7 @@
 import type { Config } from "../config/schema.ts";
 import { ensurePrivateDir, readOwnSecretFile, writeSecretFile } from "../config/paths.ts";
 import { apiStateDir, signingKeyPath } from "../config/state_layout.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Where the signing key came from. */
 export type SigningKeySource = "config" | "file" | "generated";
@@ -31,7 +32,8 @@ export async function loadSigningKey(
   const stored = (await readOwnSecretFile(path, "API signing key", opts.warn))?.trim();
   if (stored) return { key: stored, source: "file", path };
   if (opts.create === false) {
-    throw new Error(
+    throw new OsapiError(
+      "config.invalid",
       `no API signing key: set api.server.security.signing_key or start the API once to ` +
         `generate ${path}`,
     );

@@ -3,6 +3,7 @@
  * claims `sub`, `roles`, optional `permissions`, `iat`, `exp`.
  */
 import { errors, jwtVerify, SignJWT } from "jose";
+import { OsapiError } from "../core/errors.ts";
 
 /** The issuer of every osapi API token. */
 export const TOKEN_ISSUER = "osapi";
@@ -32,10 +33,9 @@ export interface TokenSpec {
 }
 
 /** A token that cannot be accepted; the message never contains the token. */
-export class TokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TokenError";
+export class TokenError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("auth.token_invalid", message, options);
   }
 }
 
@@ -78,17 +78,17 @@ export async function verifyToken(signingKey: string, token: string): Promise<To
     }));
   } catch (e) {
     if (e instanceof TokenError) throw e;
-    if (e instanceof errors.JWTExpired) throw new TokenError("token expired");
+    if (e instanceof errors.JWTExpired) throw new TokenError("token expired", { cause: e });
     if (e instanceof errors.JWSSignatureVerificationFailed) {
-      throw new TokenError("token signature is invalid");
+      throw new TokenError("token signature is invalid", { cause: e });
     }
     if (e instanceof errors.JWTClaimValidationFailed) {
-      throw new TokenError(`token claim ${e.claim} is invalid`);
+      throw new TokenError(`token claim ${e.claim} is invalid`, { cause: e });
     }
     if (e instanceof errors.JOSEAlgNotAllowed) {
-      throw new TokenError("token algorithm is not allowed (HS256 required)");
+      throw new TokenError("token algorithm is not allowed (HS256 required)", { cause: e });
     }
-    throw new TokenError("token is malformed");
+    throw new TokenError("token is malformed", { cause: e });
   }
   const { sub, roles, permissions, iat, exp, iss } = payload as Record<string, unknown>;
   if (typeof sub !== "string" || sub === "") throw new TokenError("token has no subject");

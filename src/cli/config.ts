@@ -2,7 +2,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { initYaml, showYaml } from "../config/write.ts";
-import { CliError, EXIT_CONFIG, globalOptions, loadFromCli } from "./context.ts";
+import { CliError, EXIT_CONFIG, EXIT_FAILURE, globalOptions, loadFromCli } from "./context.ts";
 
 /** Registers the `config` command group. */
 export function registerConfig(program: Command): void {
@@ -22,9 +22,13 @@ export function registerConfig(program: Command): void {
         await Deno.writeTextFile(opts.output, text, { createNew: !opts.force, mode: 0o600 });
       } catch (e) {
         if (e instanceof Deno.errors.AlreadyExists) {
-          throw new CliError(`${opts.output} exists; use --force to overwrite it`, EXIT_CONFIG);
+          throw new CliError(`${opts.output} exists; use --force to overwrite it`, EXIT_CONFIG, {
+            cause: e,
+          });
         }
-        throw new CliError(`cannot write ${opts.output}: ${(e as Error).message}`);
+        throw new CliError(`cannot write ${opts.output}: ${(e as Error).message}`, EXIT_FAILURE, {
+          cause: e,
+        });
       }
       console.error(`wrote ${opts.output}`);
     });

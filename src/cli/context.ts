@@ -3,16 +3,16 @@
 import type { Command } from "@commander-js/extra-typings";
 import { ConfigError, loadConfig, type LoadedConfig } from "../config/load.ts";
 import { Logger } from "../log.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Exit codes: 1 runtime failure, 2 configuration or usage error. */
 export const EXIT_FAILURE = 1;
 export const EXIT_CONFIG = 2;
 
 /** An error whose message is for the user as it is, with an exit code. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = EXIT_FAILURE) {
-    super(message);
-    this.name = "CliError";
+export class CliError extends OsapiError {
+  constructor(message: string, readonly exitCode = EXIT_FAILURE, options?: ErrorOptions) {
+    super("cli.failed", message, options);
   }
 }
 

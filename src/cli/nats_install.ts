@@ -19,7 +19,7 @@ export function registerNatsInstall(nats: Command): void {
         console.log(`nats-server v${r.version} ${r.path} (${how})`);
       } catch (e) {
         if (e instanceof NatsBinaryError) {
-          throw new CliError(e.message, e.configError ? EXIT_CONFIG : EXIT_FAILURE);
+          throw new CliError(e.message, e.configError ? EXIT_CONFIG : EXIT_FAILURE, { cause: e });
         }
         throw e;
       }

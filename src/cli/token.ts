@@ -5,7 +5,7 @@ import { isPermission, PERMISSIONS } from "../core/permissions.ts";
 import { loadSigningKey } from "../api_auth/signing_key.ts";
 import { signToken, TokenError, verifyToken } from "../api_auth/tokens.ts";
 import { DURATION_HELP, parseDuration } from "../config/units.ts";
-import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
+import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "");
 
@@ -54,7 +54,7 @@ export function registerToken(program: Command): void {
           await signToken(key, { subject: opts.subject, roles, permissions, expiresInMs }),
         );
       } catch (e) {
-        if (e instanceof TokenError) throw new CliError(e.message, EXIT_CONFIG);
+        if (e instanceof TokenError) throw new CliError(e.message, EXIT_CONFIG, { cause: e });
         throw e;
       }
     });
@@ -79,7 +79,9 @@ export function registerToken(program: Command): void {
           2,
         ));
       } catch (e) {
-        if (e instanceof TokenError) throw new CliError(`invalid token: ${e.message}`);
+        if (e instanceof TokenError) {
+          throw new CliError(`invalid token: ${e.message}`, EXIT_FAILURE, { cause: e });
+        }
         throw e;
       }
     });

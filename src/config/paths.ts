@@ -1,4 +1,5 @@
 /** File helpers for state osapi keeps (private dirs, secret files); the layout is in `state_layout.ts`. */
+import { OsapiError } from "../core/errors.ts";
 
 /** Creates a directory (and parents) readable only by the owner. */
 export async function ensurePrivateDir(path: string): Promise<void> {
@@ -14,10 +15,9 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
 }
 
 /** A secret file osapi keeps for itself cannot be read; `message` names the file, not content. */
-export class SecretFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SecretFileError";
+export class SecretFileError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("config.secret_file", message, options);
   }
 }
 
@@ -41,7 +41,7 @@ export async function readOwnSecretFile(
     info = await Deno.lstat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`, { cause: e });
   }
   if (!info.isFile) throw new SecretFileError(`${what} ${path}: not a regular file`);
   if (info.mode !== null && (info.mode & 0o077) !== 0) {
@@ -51,7 +51,7 @@ export async function readOwnSecretFile(
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`);
+    throw new SecretFileError(`${what} ${path}: ${fsReason(e)}`, { cause: e });
   }
 }
 

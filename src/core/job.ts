@@ -1,4 +1,5 @@
 /** The job model shared by the API and the worker. */
+import { OsapiError } from "./errors.ts";
 
 /** Query jobs read the host; modify jobs change it. */
 export type JobKind = "query" | "modify";
@@ -106,10 +107,9 @@ export interface JobRunResult {
 }
 
 /** An operation type no provider knows; the API answers 400 before publishing anything. */
-export class OperationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OperationError";
+export class OperationError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("operation.unknown", message, options);
   }
 }
 
@@ -117,13 +117,12 @@ export class OperationError extends Error {
  * Bad operation input: refused by the operation table's check (job client before publishing,
  * API with 400/422) or by a provider on the host (a failed result, not redelivered).
  */
-export class OperationInputError extends Error {
+export class OperationInputError extends OsapiError {
   /** The top-level input field at fault, when one is. */
   readonly field?: string;
 
-  constructor(message: string, field?: string) {
-    super(message);
-    this.name = "OperationInputError";
+  constructor(message: string, field?: string, options?: ErrorOptions) {
+    super("operation.input_invalid", message, options);
     if (field !== undefined) this.field = field;
   }
 }

@@ -3,6 +3,7 @@
  * configuration, host id sanitising, and resolution of a target against the live workers (an
  * unknown host or label is a {@link TargetError}). Pure: no I/O.
  */
+import { OsapiError } from "./errors.ts";
 import type { WorkerInfo } from "./job.ts";
 
 /** Where a job goes. */
@@ -13,10 +14,9 @@ export type Target =
   | { type: "label"; key: string; value: string[] };
 
 /** A target or namespace that cannot be used; the message says why. */
-export class RouteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RouteError";
+export class RouteError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("subject.invalid", message, options);
   }
 }
 
@@ -98,10 +98,9 @@ export function formatTarget(target: Target): string {
 }
 
 /** A target that names no live worker; the API answers 400 before publishing anything. */
-export class TargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TargetError";
+export class TargetError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("target.invalid", message, options);
   }
 }
 
@@ -154,7 +153,7 @@ export function resolveTarget(text: string, workers: WorkerInfo[]): ResolvedTarg
   try {
     target = parseTarget(text);
   } catch (e) {
-    if (e instanceof RouteError) throw new TargetError(e.message);
+    if (e instanceof RouteError) throw new TargetError(e.message, { cause: e });
     throw e;
   }
   const matched = matchWorkers(target, workers);

@@ -29,6 +29,7 @@ import { ResultWaiter } from "./results.ts";
 import { statusOfResults } from "../core/status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
 import { encodeJson } from "./store.ts";
+import { errorMessage } from "../core/errors.ts";
 
 /** Options of {@link createJobClient}. */
 export interface JobClientOptions {
@@ -161,14 +162,26 @@ class JetStreamJobClient implements JobClient {
       this.#publisher.publishJob(stored.subject, id, encodeJson(stored.job)),
     ]);
     if (published.status === "rejected") {
-      if (record.status === "fulfilled") await this.#records.delete(id).catch(() => {});
+      if (record.status === "fulfilled") {
+        await this.#records.delete(id).catch((e) =>
+          this.log.warn("removing the record of an unpublished job failed", {
+            job_id: id,
+            error: errorMessage(e),
+          })
+        );
+      }
       throw published.reason;
     }
     if (record.status === "rejected") {
       this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
       await this.#jsm
         .then((jsm) => jsm.streams.deleteMessage(published.value.stream, published.value.seq))
-        .catch(() => {});
+        .catch((e) =>
+          this.log.warn("removing a published job without a record failed; a worker may run it", {
+            job_id: id,
+            error: errorMessage(e),
+          })
+        );
       throw record.reason;
     }
     this.log.debug("job published", {
@@ -186,7 +199,7 @@ class JetStreamJobClient implements JobClient {
 
   async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
     const { stored, single } = await this.#prepare(op, target, submitter);
-    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id);
+    const waiter = new ResultWaiter(this.nc, this.router, stored.job.id, this.log);
     try {
       await this.#publish(stored);
     } catch (e) {

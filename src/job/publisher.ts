@@ -8,6 +8,7 @@
  */
 import { createInbox, headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { kvKeySubject, type SubjectRouter } from "../nats/subjects.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** How long a publish waits for its acknowledgement (as nats.js's JetStream default). */
 export const PUBLISH_TIMEOUT_MS = 5_000;
@@ -20,13 +21,12 @@ export interface PubAck {
 }
 
 /** A publish JetStream refused (its API error), or one that got no acknowledgement. */
-export class PublishError extends Error {
+export class PublishError extends OsapiError {
   /** The JetStream error code (e.g. 10071 wrong last sequence), when JetStream answered. */
   readonly errCode?: number;
 
-  constructor(message: string, errCode?: number) {
-    super(message);
-    this.name = "PublishError";
+  constructor(message: string, errCode?: number, options?: ErrorOptions) {
+    super("job.publish_failed", message, options);
     if (errCode !== undefined) this.errCode = errCode;
   }
 }

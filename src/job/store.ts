@@ -8,12 +8,14 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import {
   type DirectBatchOptions,
   type DirectLastFor,
+  JetStreamError,
   type JetStreamManager,
   jetstreamManager,
   type StoredMsg,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import { kvKeySubject, kvKeysWildcard, kvStream } from "../nats/subjects.ts";
+import { OsapiError } from "../core/errors.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -68,9 +70,22 @@ export function lazyDirectBucket(nc: NatsConnection, name: string): () => Promis
   const kv = lazyBucket(nc, name);
   let jsm: Promise<JetStreamManager> | undefined;
   return async () => {
+    requireBatchDirectGet(nc, name);
     jsm ??= jetstreamManager(nc, { checkAPI: false });
     return { kv: await kv(), name, jsm: await jsm };
   };
+}
+
+/** Batched direct gets need nats-server >= 2.11: a clear error naming the bucket otherwise. */
+function requireBatchDirectGet(nc: NatsConnection, bucket: string): void {
+  const version = nc.info?.version ?? "";
+  const [major, minor] = version.split(".").map(Number);
+  if (major > 2 || (major === 2 && minor >= 11)) return;
+  throw new OsapiError(
+    "job.store_unsupported",
+    `reading bucket ${bucket} needs nats-server >= 2.11 (batched direct get); the server is ` +
+      (version || "of an unknown version"),
+  );
 }
 
 /**
@@ -81,7 +96,10 @@ export function lazyDirectBucket(nc: NatsConnection, name: string): () => Promis
 const DIRECT_BATCH = { batch: 1024, max_bytes: 8 * 1024 * 1024 };
 
 /** The HTTP-like status code of a JetStream status error (404 no results, 413 too many). */
-const statusCode = (e: unknown): number | undefined => (e as { code?: unknown })?.code as number;
+const statusCode = (e: unknown): number | undefined =>
+  e instanceof JetStreamError && typeof (e as { code?: unknown }).code === "number"
+    ? (e as JetStreamError & { code: number }).code
+    : undefined;
 
 /** The latest message per key (a delete or purge marker too): the highest sequence wins. */
 type Latest = Map<string, StoredMsg>;
@@ -110,12 +128,6 @@ async function directPages(
       }
     } catch (e) {
       if (statusCode(e) === 404) return; // nothing (more) matches
-      if (/batch direct require server/.test((e as Error).message)) {
-        throw new Error(
-          `reading bucket ${b.name} needs nats-server >= 2.11 (batched direct get)`,
-          { cause: e },
-        );
-      }
       throw e;
     }
     // the server says how many matching messages remain after each one it sent

@@ -9,12 +9,12 @@ import {
   nkeyAuthenticator,
 } from "@nats-io/transport-node";
 import type { NatsClientConfig } from "../config/schema.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Credentials or certificate files that cannot be used. */
-export class NatsAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NatsAuthError";
+export class NatsAuthError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats.auth_options", message, options);
   }
 }
 
@@ -35,7 +35,7 @@ export async function readSecretFile(
   try {
     info = await Deno.stat(path);
   } catch (e) {
-    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`);
+    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`, { cause: e });
   }
   if (!info.isFile) throw new NatsAuthError(`${what} ${path}: not a regular file`);
   if (checkMode && info.mode !== null && (info.mode & 0o077) !== 0) {
@@ -48,7 +48,7 @@ export async function readSecretFile(
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`);
+    throw new NatsAuthError(`${what} ${path}: ${describeFsError(e)}`, { cause: e });
   }
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from "../log.ts";
 import { checkTlsMaterial, clientTlsRefs, type TlsMaterial } from "./tls_check.ts";
 import { buildAuthOptions } from "./auth_options.ts";
 import { SubjectRouter } from "./subjects.ts";
+import { errorMessage, OsapiError } from "../core/errors.ts";
 
 /** Options of {@link connectNats}. */
 export interface ConnectOptions {
@@ -49,7 +50,7 @@ export function explainTlsFailure(e: unknown, nats: NatsClientConfig, configKey 
   if (!hint || !(nats.tls.ca_file || nats.tls.cert_file || /^tls:/.test(serverUrls(nats)[0]))) {
     return e;
   }
-  return new Error(`${message}: ${hint}`, { cause: e });
+  return new OsapiError("nats.unavailable", `${message}: ${hint}`, { cause: e });
 }
 
 /** The server URLs of a component's NATS configuration. */
@@ -59,31 +60,86 @@ export function serverUrls(nats: NatsClientConfig): string[] {
   return [`${nats.tls.ca_file || nats.tls.cert_file ? "tls" : "nats"}://${host}:${nats.port}`];
 }
 
-let socketGuardInstalled = false;
+/** How long after a connection ended (or failed to connect) a late socket error is its own. */
+const LATE_SOCKET_GRACE_MS = 10_000;
+
+/** A socket reset or TLS alert arriving after the node transport stopped listening. */
+function isLateSocketError(err: unknown): err is Error & { code?: string; syscall?: string } {
+  const e = err as { code?: string; syscall?: string; message?: string } | undefined;
+  return ((e?.code === "ECONNRESET" || e?.code === "EPIPE") &&
+    (e.syscall === "read" || e.syscall === "write")) ||
+    /^received fatal alert: /.test(e?.message ?? "");
+}
 
 /**
- * The node transport drops its socket listeners when the server closes a connection (e.g. a
- * refused login); a late `read ECONNRESET` on that socket then has no listener and Deno treats
- * it as an uncaught error that ends the process. The connection has already reported the
- * failure through its own close/error path, so such late socket resets are dropped here. The
- * same holds for a TLS alert (e.g. `CertificateRequired` when mTLS refuses a client without a
- * certificate) arriving after the transport stopped listening.
+ * Late socket errors of NATS connections. The node transport drops its socket listeners when
+ * the server closes a connection (e.g. a refused login); a late `read ECONNRESET` (or a TLS
+ * alert such as `CertificateRequired` when mTLS refuses a client without a certificate) on that
+ * socket then has no listener, and Deno would end the process on it although the connection
+ * already reported the failure through its own close/error path.
+ *
+ * Such an error is dropped, and logged as a warning, only while this process holds a NATS
+ * connection (connecting, open, or ended less than {@link LATE_SOCKET_GRACE_MS} ago): the
+ * global listener stays installed but lets every other error, and these errors outside that
+ * window, through to Deno's default handling.
  */
-export function guardLateSocketErrors(): void {
-  if (socketGuardInstalled) return;
-  socketGuardInstalled = true;
-  const late = (err: unknown) => {
-    const e = err as { code?: string; syscall?: string; message?: string } | undefined;
-    return ((e?.code === "ECONNRESET" || e?.code === "EPIPE") &&
-      (e.syscall === "read" || e.syscall === "write")) ||
-      /^received fatal alert: /.test(e?.message ?? "");
-  };
-  globalThis.addEventListener("error", (e) => {
-    if (late(e.error)) e.preventDefault();
-  });
-  globalThis.addEventListener("unhandledrejection", (e) => {
-    if (late(e.reason)) e.preventDefault();
-  });
+class LateSocketErrors {
+  #held = 0;
+  #releasedAt = -Infinity;
+  #installed = false;
+  #log: Logger | undefined;
+
+  /** Holds the window open for one connection; the returned function ends it (idempotent). */
+  hold(log?: Logger): () => void {
+    this.#install();
+    this.#held++;
+    if (log) this.#log = log;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#held--;
+      this.#releasedAt = Date.now();
+    };
+  }
+
+  #covers(err: unknown): boolean {
+    const open = this.#held > 0 || Date.now() - this.#releasedAt < LATE_SOCKET_GRACE_MS;
+    return open && isLateSocketError(err);
+  }
+
+  #report(err: Error & { code?: string; syscall?: string }): void {
+    this.#log?.warn("late NATS socket error after the connection ended; ignored", {
+      error: err.message,
+      ...(err.code ? { code: err.code } : {}),
+      ...(err.syscall ? { syscall: err.syscall } : {}),
+    });
+  }
+
+  #install(): void {
+    if (this.#installed) return;
+    this.#installed = true;
+    globalThis.addEventListener("error", (e) => {
+      if (!this.#covers(e.error)) return;
+      e.preventDefault();
+      this.#report(e.error);
+    });
+    globalThis.addEventListener("unhandledrejection", (e) => {
+      if (!this.#covers(e.reason)) return;
+      e.preventDefault();
+      this.#report(e.reason);
+    });
+  }
+}
+
+const lateSocketErrors = new LateSocketErrors();
+
+/**
+ * For code that connects with nats.js directly (tests): treats late socket errors of NATS
+ * connections as expected for the rest of the process (see {@link LateSocketErrors}).
+ */
+export function guardLateSocketErrors(log?: Logger): void {
+  lateSocketErrors.hold(log);
 }
 
 /** Connects a component to NATS: reconnect forever with jitter, status events logged. */
@@ -99,7 +155,7 @@ export async function connectNats(
     checkTlsMaterial(options.tls as TlsMaterial, clientTlsRefs(nats, opts.configKey));
   }
   const router = new SubjectRouter(nats.namespace);
-  guardLateSocketErrors();
+  const release = lateSocketErrors.hold(log);
   const nc = await connect({
     ...options,
     servers: serverUrls(nats),
@@ -114,8 +170,10 @@ export async function connectNats(
     // no stack captured per request (two Error objects each): a measurable cost per job
     noAsyncTraces: true,
   }).catch((e) => {
+    release();
     throw explainTlsFailure(e, nats, opts.configKey);
   });
+  nc.closed().finally(release);
   log.debug("connected to NATS", { server: nc.getServer(), name: opts.name ?? nats.client_name });
   (async () => {
     for await (const s of nc.status()) {
@@ -134,6 +192,6 @@ export async function connectNats(
           log.debug(`NATS ${s.type}`);
       }
     }
-  })().catch(() => {});
+  })().catch((e) => log.warn("NATS status events ended", { error: errorMessage(e) }));
   return nc;
 }

@@ -18,6 +18,14 @@ import { Kvm } from "@nats-io/kv";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import { kvStream, type ResourceNames, SubjectRouter } from "./subjects.ts";
+import { nanos } from "@nats-io/nats-core";
+import { OsapiError } from "../core/errors.ts";
+import {
+  isPermissionViolation,
+  isStreamNotFound,
+  jetStreamApiCode,
+  STREAM_NAME_IN_USE,
+} from "./errors.ts";
 
 /** The base resource names configured in `nats.*`. */
 export function resourceNames(nats: Config["nats"]): ResourceNames {
@@ -55,7 +63,6 @@ export function serverNamespaces(config: Config): string[] {
   return [...new Set([s.namespace, ...users.map((u) => u.namespace || s.namespace)])];
 }
 
-const ns = (ms: number) => ms * 1_000_000;
 const storageOf = (s: "file" | "memory") => s === "memory" ? StorageType.Memory : StorageType.File;
 const limit = (n: number) => (n < 0 ? -1 : n);
 
@@ -68,7 +75,7 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
       name: router.stream,
       subjects: router.jobStreamSubjects(),
       retention: RetentionPolicy.Limits,
-      max_age: ns(s.max_age),
+      max_age: nanos(s.max_age),
       max_msgs: limit(s.max_msgs),
       max_bytes: limit(s.max_bytes),
       storage: storageOf(s.storage),
@@ -79,7 +86,7 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
       name: router.dlqStream,
       subjects: router.dlqSubjects(),
       retention: RetentionPolicy.Limits,
-      max_age: ns(d.max_age),
+      max_age: nanos(d.max_age),
       max_msgs: limit(d.max_msgs),
       max_bytes: limit(d.max_bytes),
       storage: storageOf(d.storage),
@@ -158,7 +165,7 @@ function resourcesOf(config: Config, router: SubjectRouter): Resource[] {
         storage: storageOf(b.storage),
         replicas: b.replicas,
       }),
-    update: { max_age: ns(b.ttl), max_bytes: limit(b.max_bytes), num_replicas: b.replicas },
+    update: { max_age: nanos(b.ttl), max_bytes: limit(b.max_bytes), num_replicas: b.replicas },
   }));
   return [...streams, ...buckets];
 }
@@ -171,32 +178,25 @@ async function streamConfig(
   try {
     return (await jsm.streams.info(name)).config;
   } catch (e) {
-    if (/stream not found/i.test((e as Error).message)) return undefined;
+    if (isStreamNotFound(e)) return undefined;
     throw e;
   }
-}
-
-/** True when `e` (or an error it wraps) is nats-server refusing a subject: Permissions Violation. */
-export function isPermissionViolation(e: unknown): boolean {
-  for (let c = e; c instanceof Error; c = c.cause) {
-    if (/permissions violation/i.test(c.message)) return true;
-  }
-  return false;
 }
 
 /**
  * Streams or buckets of a namespace that do not exist and that this identity may not create.
  * The message names them and tells the operator what creates them.
  */
-export class MissingResourcesError extends Error {
-  constructor(readonly namespace: string, readonly missing: string[]) {
+export class MissingResourcesError extends OsapiError {
+  constructor(readonly namespace: string, readonly missing: string[], options?: ErrorOptions) {
     super(
+      "nats.resources_missing",
       `the JetStream resources of namespace ${JSON.stringify(namespace)} do not exist: ` +
         `${missing.join(", ")}; this NATS user may not create them (only the admin identity ` +
         "creates and updates streams and buckets). Start `osapi nats server start` (or " +
         "`osapi serve`) for this namespace first, or run with an admin identity.",
+      options,
     );
-    this.name = "MissingResourcesError";
   }
 }
 
@@ -247,7 +247,7 @@ export async function ensureOrVerifyResources(
       await r.create(jsm, kvm);
       log?.info(`${r.kind} created`, { [r.kind]: r.name });
     } catch (e) {
-      if (/already in use/i.test((e as Error).message)) continue; // another component won
+      if (jetStreamApiCode(e) === STREAM_NAME_IN_USE) continue; // another component won
       if (!isPermissionViolation(e)) throw e;
       refused.push(`${r.kind} ${r.name}`);
     }

@@ -8,12 +8,12 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { describeFsError } from "./auth_options.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** A certificate or key file cannot be used; the message names the key and the file. */
-export class TlsCheckError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TlsCheckError";
+export class TlsCheckError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats.tls_invalid", message, options);
   }
 }
 
@@ -47,7 +47,7 @@ export async function readTlsFile(ref: TlsFileRef): Promise<string> {
     return await Deno.readTextFile(ref.path);
   } catch (e) {
     if (e instanceof TlsCheckError) throw e;
-    throw new TlsCheckError(`${where(ref)}: ${describeFsError(e)}`);
+    throw new TlsCheckError(`${where(ref)}: ${describeFsError(e)}`, { cause: e });
   }
 }
 

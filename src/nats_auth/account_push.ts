@@ -9,12 +9,13 @@ import { connectNats } from "../nats/connect.ts";
 import { SYSTEM_SUBJECTS } from "../nats/subjects.ts";
 import type { Logger } from "../log.ts";
 import { type OperatorStore, type StoredAccount, SYSTEM_ACCOUNT } from "./operator_store.ts";
+import { errorMessage, OsapiError } from "../core/errors.ts";
+import { isNoResponders } from "../nats/errors.ts";
 
 /** A push the server refused or nobody answered. */
-export class AccountPushError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AccountPushError";
+export class AccountPushError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats_auth.account_push", message, options);
   }
 }
 
@@ -42,19 +43,19 @@ export async function pushAccountJwt(
   try {
     reply = await nc.request(SYSTEM_SUBJECTS.claimsUpdate, jwt, { timeout: timeoutMs });
   } catch (e) {
-    const msg = (e as Error).message ?? String(e);
     throw new AccountPushError(
-      /no responders|503/i.test(msg)
+      isNoResponders(e)
         ? "no server answered the account push: the server needs operator mode with a full " +
           "resolver, and the connection a system account user"
-        : `account push failed: ${msg}`,
+        : `account push failed: ${errorMessage(e)}`,
+      { cause: e },
     );
   }
   let body: ClaimsUpdateResponse;
   try {
     body = reply.json<ClaimsUpdateResponse>();
-  } catch {
-    throw new AccountPushError("account push: the server's answer is not JSON");
+  } catch (e) {
+    throw new AccountPushError("account push: the server's answer is not JSON", { cause: e });
   }
   const server = body.server?.name;
   if (body.error) {

@@ -16,6 +16,7 @@ import { SYSTEM_SUBJECTS } from "../nats/subjects.ts";
 import { encodeUserJwt, type Permissions, verifyJwt } from "./nats_jwt.ts";
 import { nativeSigner } from "./ed25519.ts";
 import { checkPublicKey, type KeyPair } from "./nats_keys.ts";
+import { OsapiError } from "../core/errors.ts";
 
 export type { AuthorizationRequest };
 
@@ -100,10 +101,9 @@ export interface CalloutHandle {
 }
 
 /** A request that is not a genuine server request for this service. */
-export class CalloutRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CalloutRequestError";
+export class CalloutRequestError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats_auth.callout_request", message, options);
   }
 }
 
@@ -152,7 +152,9 @@ export function openRequest(
       audience: AUTH_REQUEST_AUDIENCE,
     });
   } catch (e) {
-    throw new CalloutRequestError(`bad authorization request: ${(e as Error).message}`);
+    throw new CalloutRequestError(`bad authorization request: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const req = claims.nats;
   const server = req.server_id;

@@ -60,7 +60,7 @@ export async function readCredsFile(path: string): Promise<Creds> {
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
-    throw new NatsKeyError(`credentials file ${path}: ${describeFsError(e)}`);
+    throw new NatsKeyError(`credentials file ${path}: ${describeFsError(e)}`, { cause: e });
   }
   return parseCreds(text, `credentials file ${path}`);
 }

@@ -20,6 +20,7 @@ import {
 import type { Permissions as NatsPermissions } from "../nats/permissions.ts";
 import { verifyNkey } from "./ed25519.ts";
 import { checkPublicKey } from "./nats_keys.ts";
+import { OsapiError } from "../core/errors.ts";
 
 export type { Account, ClaimsData, Export, Import, Operator, Permissions, User };
 
@@ -33,10 +34,9 @@ export function jwtPermissions(p: NatsPermissions): Permissions {
 }
 
 /** A JWT that cannot be used: bad signature, wrong type or issuer, expired. */
-export class NatsJwtError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NatsJwtError";
+export class NatsJwtError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats_auth.jwt", message, options);
   }
 }
 
@@ -293,7 +293,7 @@ export function verifyJwt<T>(jwt: string, opts: VerifyOptions = {}): ClaimsData<
     c = decodeVerified<T>(jwt);
   } catch (e) {
     const why = (e as Error).message.includes("sig") ? "bad signature" : "malformed";
-    throw new NatsJwtError(`invalid NATS JWT: ${why}`);
+    throw new NatsJwtError(`invalid NATS JWT: ${why}`, { cause: e });
   }
   const nats = (c.nats ?? {}) as { type?: string };
   const type = nats.type ?? c.type;

@@ -13,6 +13,7 @@ import {
 } from "@nats-io/nkeys";
 import { writeSecretFile } from "../config/paths.ts";
 import { describeFsError } from "../nats/auth_options.ts";
+import { OsapiError } from "../core/errors.ts";
 
 export type { KeyPair };
 
@@ -30,10 +31,9 @@ export const KEY_PREFIX: Record<KeyType, string> = {
 };
 
 /** A key, seed or seed file that cannot be used; the message never contains the seed. */
-export class NatsKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NatsKeyError";
+export class NatsKeyError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats_auth.key", message, options);
   }
 }
 
@@ -161,7 +161,7 @@ export async function readSeedFile(path: string, expected?: KeyType): Promise<Ke
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
-    throw new NatsKeyError(`seed file ${path}: ${describeFsError(e)}`);
+    throw new NatsKeyError(`seed file ${path}: ${describeFsError(e)}`, { cause: e });
   }
   return parseSeedText(text, expected, `seed file ${path}`);
 }

@@ -29,6 +29,7 @@ import {
   verifyJwt,
 } from "./nats_jwt.ts";
 import { generateKey, generateKeyFile, type KeyPair, readSeedFile } from "./nats_keys.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** The name of the system account in stores osapi creates. */
 export const SYSTEM_ACCOUNT = "SYS";
@@ -36,10 +37,9 @@ export const SYSTEM_ACCOUNT = "SYS";
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A store problem (missing store, unknown account or user, name clash). */
-export class OperatorStoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OperatorStoreError";
+export class OperatorStoreError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("nats_auth.operator_store", message, options);
   }
 }
 
@@ -118,6 +118,7 @@ export class OperatorStore {
       if (e instanceof Deno.errors.NotFound) {
         throw new OperatorStoreError(
           `no operator store in ${this.dir}: run \`osapi nats operator init --dir ${this.dir}\``,
+          { cause: e },
         );
       }
       throw e;
@@ -163,6 +164,7 @@ export class OperatorStore {
           `unknown account ${JSON.stringify(name)} in ${this.dir} (known: ${
             known.join(", ") || "none"
           })`,
+          { cause: e },
         );
       }
       throw e;
@@ -244,7 +246,7 @@ export class OperatorStore {
     try {
       return verifyJwt(creds.jwt, { type: "user", ignoreTime: true }).sub;
     } catch (e) {
-      throw new OperatorStoreError(`user ${user}: ${(e as NatsJwtError).message}`);
+      throw new OperatorStoreError(`user ${user}: ${(e as NatsJwtError).message}`, { cause: e });
     }
   }
 

@@ -1,14 +1,14 @@
 /**
  * nats-server.conf text: quoting (no value can inject syntax), bcrypt hash detection and a small
  * writer for indented blocks. Used by the server's renderer and by the NATS auth fragments; a
- * leaf: imports nothing of osapi.
+ * leaf: imports nothing of osapi but the pure core.
  */
+import { OsapiError } from "../core/errors.ts";
 
 /** The configuration cannot be rendered; the message names the key, never a secret. */
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RenderError";
+export class RenderError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.render", message, options);
   }
 }
 

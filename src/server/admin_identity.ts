@@ -22,6 +22,7 @@ import {
 import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** How the supervisor authenticates to the nats-server it runs. */
 export type AdminIdentity =
@@ -31,10 +32,9 @@ export type AdminIdentity =
   | { kind: "creds"; credsFile: (namespace: string) => string };
 
 /** The admin identity cannot be loaded or used; the message never contains a secret. */
-export class AdminIdentityError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AdminIdentityError";
+export class AdminIdentityError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.admin_identity", message, options);
   }
 }
 
@@ -64,7 +64,7 @@ async function readAdminSeed(path: string, log?: Logger): Promise<string | undef
   try {
     return await readOwnSecretFile(path, "admin seed file", (m, f) => log?.warn(m, f));
   } catch (e) {
-    throw new AdminIdentityError((e as Error).message);
+    throw new AdminIdentityError((e as Error).message, { cause: e });
   }
 }
 
@@ -92,6 +92,7 @@ export async function loadOrCreateAdminIdentity(
       throw new AdminIdentityError(
         `operator mode: the supervisor's admin credentials ${file}: ${describeFsError(e)}; ` +
           "run `osapi nats operator init` for nats.server.namespace first",
+        { cause: e },
       );
     }
     return { kind: "creds", credsFile };
@@ -115,6 +116,7 @@ async function loadOrCreateAdminKey(
     } catch (e) {
       throw new AdminIdentityError(
         `${(e as Error).message}; remove the file to generate a new admin identity`,
+        { cause: e },
       );
     }
     return { publicKey, seedFile };

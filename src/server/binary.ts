@@ -22,6 +22,7 @@ import {
   stderrProgress,
 } from "./download.ts";
 import { readTarGz } from "./tar.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /**
  * The oldest nats-server osapi works with: 2.11 answers batched direct gets, how the API reads
@@ -44,11 +45,10 @@ export interface ResolvedBinary {
 }
 
 /** No usable binary: the message says what was tried and how to provide one. */
-export class NatsBinaryError extends Error {
+export class NatsBinaryError extends OsapiError {
   /** `configError`: the configured `nats.server.binary` is unusable (a configuration error). */
-  constructor(message: string, readonly configError = false) {
-    super(message);
-    this.name = "NatsBinaryError";
+  constructor(message: string, readonly configError = false, options?: ErrorOptions) {
+    super("server.binary", message, options);
   }
 }
 
@@ -95,7 +95,9 @@ export async function natsServerVersion(path: string): Promise<string> {
       signal: AbortSignal.timeout(10_000),
     }).output();
   } catch (e) {
-    throw new NatsBinaryError(`cannot run ${path} --version: ${(e as Error).message}`);
+    throw new NatsBinaryError(`cannot run ${path} --version: ${(e as Error).message}`, false, {
+      cause: e,
+    });
   }
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   const m = /\bv?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)/.exec(text);
@@ -140,7 +142,7 @@ async function fromConfig(path: string): Promise<ResolvedBinary> {
   try {
     version = await natsServerVersion(path);
   } catch (e) {
-    throw new NatsBinaryError(`nats.server.binary: ${(e as Error).message}`, true);
+    throw new NatsBinaryError(`nats.server.binary: ${(e as Error).message}`, true, { cause: e });
   }
   if (compareVersions(version, MIN_NATS_SERVER_VERSION) < 0) {
     throw new NatsBinaryError(
@@ -246,6 +248,8 @@ export async function resolveNatsServer(
       `no nats-server found and the download failed: ${(e as Error).message}${
         tooOldNote(rejected)
       }; ${HOW_TO_PROVIDE}`,
+      false,
+      { cause: e },
     );
   }
 }
@@ -268,6 +272,8 @@ export async function installNatsServer(
   } catch (e) {
     throw new NatsBinaryError(
       `installing nats-server v${config.version} failed: ${(e as Error).message}`,
+      false,
+      { cause: e },
     );
   }
 }
@@ -295,7 +301,9 @@ async function download(
     const sums = parseSha256Sums(await fetchText(sumsUrl, fetchFn));
     const expected = sums.get(archive);
     if (!expected) {
-      throw new Error(`${redactUrl(sumsUrl)} has no entry for ${archive}; refusing to install`);
+      throw new NatsBinaryError(
+        `${redactUrl(sumsUrl)} has no entry for ${archive}; refusing to install`,
+      );
     }
     const archivePath = `${tmp}/${archive}`;
     await downloadToFile(archiveUrl, archivePath, {
@@ -304,7 +312,7 @@ async function download(
     });
     const actual = await sha256File(archivePath);
     if (actual !== expected) {
-      throw new Error(
+      throw new NatsBinaryError(
         `checksum mismatch for ${archive} from ${redactUrl(archiveUrl)}: SHA256SUMS says ` +
           `${expected}, the download is ${actual}; refusing to install`,
       );
@@ -312,7 +320,7 @@ async function download(
     const binary = await extractBinary(archivePath, `${tmp}/nats-server`, version, platform);
     const found = await natsServerVersion(binary);
     if (found !== version) {
-      throw new Error(`${archive} contains nats-server v${found}, expected v${version}`);
+      throw new NatsBinaryError(`${archive} contains nats-server v${found}, expected v${version}`);
     }
     const dir = `${base}/${version}`;
     await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
@@ -336,7 +344,7 @@ async function extractBinary(
   const want = `${releaseBaseName(version, platform)}/nats-server`;
   const entry = entries.find((e) => e.type === "file" && e.name === want) ??
     entries.find((e) => e.type === "file" && e.name.split("/").pop() === "nats-server");
-  if (!entry) throw new Error(`the archive has no ${want}`);
+  if (!entry) throw new NatsBinaryError(`the archive has no ${want}`);
   await Deno.writeFile(dest, entry.data, { mode: 0o755, createNew: true });
   await Deno.chmod(dest, 0o755);
   return dest;

@@ -7,12 +7,12 @@
 import type { Config } from "../config/schema.ts";
 import { storeDir } from "../config/state_layout.ts";
 import { checkServerTls } from "../nats/tls_check.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** A check before start failed; the message says what and how to fix it. */
-export class PreflightError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PreflightError";
+export class PreflightError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.preflight", message, options);
   }
 }
 
@@ -118,7 +118,7 @@ export async function checkConfigFile(binary: string, file: string): Promise<voi
       stderr: "piped",
     }).output();
   } catch (e) {
-    throw new PreflightError(`cannot run ${binary} -t: ${(e as Error).message}`);
+    throw new PreflightError(`cannot run ${binary} -t: ${(e as Error).message}`, { cause: e });
   }
   if (out.success) return;
   const d = new TextDecoder();
@@ -141,7 +141,7 @@ export async function preflight(config: Config, binary: string, file: string): P
   try {
     await checkServerTls(config);
   } catch (e) {
-    throw new PreflightError((e as Error).message);
+    throw new PreflightError((e as Error).message, { cause: e });
   }
   await checkConfigFile(binary, file);
 }

@@ -3,15 +3,15 @@
  * with an optional progress bar, SHA256SUMS parsing and SHA-256 verification.
  */
 import { createHash } from "node:crypto";
+import { OsapiError } from "../core/errors.ts";
 
 /** A fetch implementation (injectable for tests; defaults to the global fetch). */
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** A download could not be completed (network error, HTTP error, bad checksum). */
-export class DownloadError extends Error {
-  constructor(message: string, readonly url: string) {
-    super(message);
-    this.name = "DownloadError";
+export class DownloadError extends OsapiError {
+  constructor(message: string, readonly url: string, options?: ErrorOptions) {
+    super("server.download", message, options);
   }
 }
 
@@ -28,9 +28,10 @@ export function releasePlatform(
   const os = build.os === "linux" || build.os === "darwin" ? build.os : undefined;
   const arch = build.arch === "x86_64" ? "amd64" : build.arch === "aarch64" ? "arm64" : undefined;
   if (!os || !arch) {
-    throw new Error(
+    throw new DownloadError(
       `no nats-server download for ${build.os}/${build.arch}: supported are linux and darwin on ` +
         "x86_64 and aarch64; set nats.server.binary to a nats-server binary",
+      "",
     );
   }
   return { os, arch };
@@ -138,6 +139,7 @@ async function get(url: string, fetchFn: FetchFn): Promise<Response> {
   try {
     res = await fetchFn(url);
   } catch (e) {
+    // no `cause`: the fetch error may name the unredacted URL (credentials of a mirror)
     throw new DownloadError(
       `cannot reach ${redactUrl(url)}: ${(e as Error).message.replace(url, redactUrl(url))}`,
       redactUrl(url),
@@ -164,6 +166,7 @@ export async function fetchText(url: string, fetchFn: FetchFn = fetch): Promise<
     throw new DownloadError(
       `download of ${redactUrl(url)} was interrupted: ${(e as Error).message}`,
       redactUrl(url),
+      { cause: e },
     );
   }
 }
@@ -192,6 +195,7 @@ export async function downloadToFile(
     throw new DownloadError(
       `download of ${redactUrl(url)} was interrupted: ${(e as Error).message}`,
       redactUrl(url),
+      { cause: e },
     );
   } finally {
     opts.progress?.done();

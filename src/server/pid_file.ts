@@ -3,6 +3,7 @@
  * killed outright (SIGKILL, OOM) its nats-server, which runs in its own session, survives; the
  * next start finds it through this file and stops it before starting a new one.
  */
+import { delay } from "@nats-io/nats-core";
 import type { Logger } from "../log.ts";
 
 /** Records the pid of the nats-server just spawned. */
@@ -27,7 +28,7 @@ async function gone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if ((await commandLine(pid)) === undefined) return true;
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   return false;
 }

@@ -6,6 +6,7 @@
  * unexpectedly (giving up after `max_restarts` within `restart_window`), and stops it with
  * SIGTERM or lame duck mode, then SIGKILL after a grace period. It never calls `Deno.exit`;
  */
+import { delay } from "@nats-io/nats-core";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import type { Logger } from "../log.ts";
@@ -23,12 +24,12 @@ import { configFilePath, natsStateDir, pidFilePath } from "../config/state_layou
 import { preflight } from "./check.ts";
 import { removePidFile, stopStaleServer, writePidFile } from "./pid_file.ts";
 import { hostPort, type RenderOptions, renderServerConfig } from "./render.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** The supervisor could not start nats-server, or gave up restarting it. */
-export class SupervisorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SupervisorError";
+export class SupervisorError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.supervisor", message, options);
   }
 }
 
@@ -92,8 +93,6 @@ const LEVELS: Record<string, "debug" | "info" | "warn" | "error"> = {
 const LOG_LINE = /^\[\d+\]\s+\S+\s+\S+\s+\[([A-Z]{3})\]\s+(.*)$/;
 const TAIL_LINES = 20;
 const MAX_BACKOFF = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Forwards one stream of nats-server output to the logger, line by line. */
 async function pumpLines(
@@ -218,7 +217,7 @@ class Supervisor implements NatsSupervisor {
       } catch (e) {
         last = (e as Error).message;
       }
-      await sleep(50);
+      await delay(50);
     }
     throw new SupervisorError(
       `nats-server was not ready within ${timeout} ms (nats.server.ready_timeout): ${last}`,
@@ -271,9 +270,10 @@ class Supervisor implements NatsSupervisor {
         if (Date.now() >= deadline || this.#stopping) {
           throw new SupervisorError(
             `cannot ensure the streams and buckets: ${(e as Error).message}`,
+            { cause: e },
           );
         }
-        await sleep(250);
+        await delay(250);
       }
     }
   }
@@ -342,16 +342,12 @@ class Supervisor implements NatsSupervisor {
         );
         return;
       }
-      const delay = Math.min(s.restart_backoff * 2 ** this.#restartTimes.length, MAX_BACKOFF);
+      const backoff = Math.min(s.restart_backoff * 2 ** this.#restartTimes.length, MAX_BACKOFF);
       this.#restartTimes.push(now);
-      this.opts.log.info("restarting nats-server", { in_ms: delay });
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      this.opts.log.info("restarting nats-server", { in_ms: backoff });
+      const wait = delay(backoff);
+      this.#wake = () => wait.cancel();
+      await wait;
       this.#wake = undefined;
       if (this.#stopping) return;
       this.#restarts++;

@@ -2,6 +2,7 @@
  * A minimal reader for `.tar.gz` archives (ustar, GNU long names, pax path/size records), enough
  * to unpack a nats-server release archive. Decompression uses the platform DecompressionStream.
  */
+import { OsapiError } from "../core/errors.ts";
 
 /** One archive member. `data` is empty for anything but regular files. */
 export interface TarEntry {
@@ -17,10 +18,9 @@ export interface TarEntry {
 }
 
 /** The archive is not valid gzip or tar. */
-export class TarError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TarError";
+export class TarError extends OsapiError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("server.archive", message, options);
   }
 }
 
@@ -145,7 +145,7 @@ export async function gunzip(source: ReadableStream<Uint8Array> | Uint8Array): P
     const out = await new Response(stream.pipeThrough(inflate)).arrayBuffer();
     return new Uint8Array(out);
   } catch (e) {
-    throw new TarError(`not a valid gzip archive: ${(e as Error).message}`);
+    throw new TarError(`not a valid gzip archive: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -14,10 +14,9 @@ import {
   DeliverPolicy,
   type JetStreamManager,
 } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/nats-core";
 import type { Config } from "../config/schema.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
-
-const nanos = (ms: number) => ms * 1_000_000;
 
 /**
  * Deliveries the server allows: one more than `max_deliver`, so that a job whose worker died on

@@ -14,6 +14,7 @@ import { publishResult } from "../job/results.ts";
 import { decodeJson } from "../job/store.ts";
 import { type HostResult, type Job, type JobEvent, OperationInputError } from "../core/job.ts";
 import type { Provider } from "./providers/mod.ts";
+import { errorMessage } from "../core/errors.ts";
 
 /** Headers on a dead-lettered job. */
 export const DLQ_HEADERS = {
@@ -115,8 +116,13 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
   }
   const job = decodeJson<unknown>(msg.data);
   if (!isJob(job)) {
+    try {
+      await deadLetter(msg, ctx, undefined, "malformed job message");
+    } catch (e) {
+      keepForRedelivery(msg, ctx, undefined, e);
+      return;
+    }
     log.warn("malformed job message dead-lettered", { subject: msg.subject });
-    await deadLetter(msg, ctx, undefined, "malformed job message").catch(() => {});
     msg.term("malformed job message");
     return;
   }
@@ -136,8 +142,10 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
   const events = new JobEvents(ctx, job);
   try {
     if (deliveries > consumer.max_deliver) {
-      // the worker(s) holding the previous deliveries died before answering
-      const error = `no result after ${consumer.max_deliver} deliveries (worker stopped)`;
+      // the worker(s) holding the previous deliveries died before answering, or could not
+      // dead-letter the job (see keepForRedelivery)
+      const error = `no result after ${consumer.max_deliver} deliveries ` +
+        "(worker stopped or dead-lettering failed)";
       await fail(msg, ctx, job, error, 0, true);
       return;
     }
@@ -245,16 +253,44 @@ async function fail(
     msg.nak(delay);
     return;
   }
+  try {
+    await deadLetter(msg, ctx, job, error);
+  } catch (e) {
+    keepForRedelivery(msg, ctx, job.id, e);
+    return;
+  }
   ctx.log.error("job failed on its last delivery; dead-lettered", {
     job_id: job.id,
     delivery: deliveries,
     error,
   });
-  await deadLetter(msg, ctx, job, error);
   const result = failed(ctx, error, duration);
   await ctx.records.putResult(job.id, result);
   publishResult(ctx.nc, ctx.router, job.id, result);
   msg.term(error);
+}
+
+/**
+ * A dead-letter publish failed: the job is not acked or termed away but naked with back-off, so
+ * it comes back and is dead-lettered on its next delivery (the consumer allows one delivery more
+ * than `max_deliver` for this). Should that one fail too, the job stays in the stream un-acked
+ * (the server reports MAX_DELIVERIES) and this error names it.
+ */
+function keepForRedelivery(
+  msg: JsMsg,
+  ctx: DispatchContext,
+  jobId: string | undefined,
+  e: unknown,
+): void {
+  const deliveries = msg.info.deliveryCount;
+  const delay = backOffDelay(ctx.consumer.back_off, deliveries);
+  ctx.log.error("dead-lettering the job failed; it is not acked and will be redelivered", {
+    ...(jobId ? { job_id: jobId } : { subject: msg.subject }),
+    delivery: deliveries,
+    delay_ms: delay,
+    error: errorMessage(e),
+  });
+  msg.nak(delay);
 }
 
 /** Republishes the job message itself on the DLQ subject for its original subject. */

@@ -18,6 +18,7 @@ import { dispatchJob } from "./dispatch.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
+import { OsapiError } from "../core/errors.ts";
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -115,8 +116,10 @@ async function connectWorker(config: Config, log: Logger): Promise<NatsConnectio
     return await connectNats(nats, log);
   } catch (e) {
     const servers = serverUrls(nats).map((u) => u.replace(/\/\/[^/@]*@/, "//***@")).join(", ");
-    throw new Error(
+    throw new OsapiError(
+      "nats.unavailable",
       `cannot connect to NATS at ${servers} (job.worker.nats): ${(e as Error).message}`,
+      { cause: e },
     );
   }
 }

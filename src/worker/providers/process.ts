@@ -148,7 +148,7 @@ export async function runProcess(opts: RunOptions): Promise<RunResult> {
     }).spawn();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new OperationInputError(`command not found: ${argv[0]}`);
+      throw new OperationInputError(`command not found: ${argv[0]}`, undefined, { cause: e });
     }
     if (e instanceof Deno.errors.PermissionDenied) {
       throw new OperationInputError(`permission denied: ${argv[0]}`);
