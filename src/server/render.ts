@@ -18,7 +18,7 @@ import {
   permissionsFor,
   viewSubjects,
 } from "../nats/permissions.ts";
-import { routerFor } from "../nats/resources.ts";
+import { routerFor } from "../nats/router.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
 
 /** The configuration cannot be rendered; the message names the key, never a secret. */

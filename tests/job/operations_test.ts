@@ -96,7 +96,7 @@ async function localModules(entry: string): Promise<string[]> {
 }
 
 Deno.test("neither the job layer nor the API imports the worker", async () => {
-  for (const entry of ["src/job/client.ts", "src/api/service.ts"]) {
+  for (const entry of ["src/job/client.ts", "src/api/app.ts"]) {
     const modules = await localModules(entry);
     assert.ok(modules.some((m) => m.endsWith("/src/job/operations.ts")), entry);
     const worker = modules.filter((m) => m.includes("/src/worker/"));
