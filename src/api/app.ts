@@ -1,30 +1,29 @@
 /**
  * The API app: Hono with zod-validated OpenAPI routes behind composable middleware — metrics
  * and audit (outermost), CORS, bearer authentication, body size limit — and problem+json
- * errors. {@link createApp} returns a `fetch` handler for Deno.serve.
+ * errors; the health, job, audit and meta routes are sub-apps mounted with `app.route()`.
+ * {@link createApp} returns a `fetch` handler for Deno.serve. The app depends on the
+ * interfaces of `./ports.ts` only.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { buildRoleTable } from "../api_auth/rbac.ts";
 import type { Config } from "../config/schema.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
-import type { JobService } from "../core/job.ts";
 import type { Logger } from "../log.ts";
-import type { SubjectRouter } from "../nats/subjects.ts";
-import { AuditLog } from "./audit_log.ts";
-import type { ApiApp, ApiEnv, AppDeps } from "./context.ts";
+import type { ApiApp, AppDeps } from "./context.ts";
 import { authenticate } from "./middleware/auth.ts";
-import { errorHandler, notFound, validationHook } from "./middleware/errors.ts";
+import { errorHandler, notFound } from "./middleware/errors.ts";
 import { observe } from "./middleware/observe.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
+import { type AuditLog, type HealthService, type JobService, NO_BACKEND } from "./ports.ts";
 import { problemResponse } from "./problem.ts";
-import { registerAuditRoutes } from "./routes/audit.ts";
-import { registerHealthRoutes } from "./routes/health.ts";
-import { registerJobRoutes } from "./routes/job.ts";
-import { registerMetaRoutes } from "./routes/meta.ts";
+import { newApp } from "./route.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { jobRoutes } from "./routes/job.ts";
+import { metaRoutes } from "./routes/meta.ts";
 import { registerOperationRoutes } from "./routes/operations.ts";
 
 /** Options of {@link createApp}. */
@@ -33,9 +32,10 @@ export interface CreateAppOptions {
   /** The operations served (default: the shipped table; tests add their own). */
   operations?: OperationTable;
   jobs: JobService;
-  /** The API's NATS connection (audit log, readiness, JetStream statistics). */
-  nc?: NatsConnection;
-  router: SubjectRouter;
+  /** Readiness and backend status (default: never ready, "no NATS connection"). */
+  health?: HealthService;
+  /** The audit log (default: none; `/audit*` answer 503). */
+  audit?: AuditLog;
   log: Logger;
   /** HS256 key of bearer tokens (default: `api.server.security.signing_key`). */
   signingKey?: string;
@@ -63,14 +63,14 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     throw new Error("no API signing key: set api.server.security.signing_key or pass signingKey");
   }
   const roles = buildRoleTable(security.roles);
-  const metrics = new ApiMetrics({ jobs: opts.jobs, nc: opts.nc });
-  const audit = opts.nc ? new AuditLog(opts.nc, opts.router, log.child("audit")) : undefined;
+  const health = opts.health ?? NO_BACKEND;
+  const metrics = new ApiMetrics({ jobs: opts.jobs, health, log: log.child("metrics") });
+  const audit = opts.audit;
   const deps: AppDeps = {
     config,
     operations: opts.operations ?? OPERATIONS,
     jobs: opts.jobs,
-    nc: opts.nc,
-    router: opts.router,
+    health,
     log,
     signingKey,
     roles,
@@ -79,7 +79,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     started: new Date(),
   };
 
-  const app: ApiApp = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const app: ApiApp = newApp();
   app.onError(errorHandler(log));
   app.notFound(notFound);
   registerSecurityScheme(app);
@@ -98,26 +98,30 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   }
   app.use("*", authenticate({ signingKey, roles, log }));
   const maxBody = config.api.server.max_body;
-  const limit = bodyLimit({
-    maxSize: maxBody,
-    onError: (c) =>
-      problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
-  });
-  app.use("*", (c, next) => c.req.raw.body === null ? next() : limit(c, next));
-
-  registerHealthRoutes(app, deps);
-  registerOperationRoutes(app, deps, deps.operations);
-  registerJobRoutes(app, deps);
-  registerAuditRoutes(app, deps);
-  registerMetaRoutes(app, deps);
+  // Requests without a body (GET, DELETE...) pass through: Hono's bodyLimit skips them itself.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) =>
+        problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
+    }),
+  );
 
   let doc: OpenApiDocument | undefined;
+  const document = () => (doc ??= buildDocument(app));
+  app.route("/health", healthRoutes(deps));
+  registerOperationRoutes(app, deps, deps.operations);
+  app.route("/job", jobRoutes(deps));
+  app.route("/audit", auditRoutes(deps));
+  app.route("/", metaRoutes(deps, document));
+
   return {
     fetch: (req, info) => app.fetch(req, info ? { remoteAddr: info.remoteAddr } : {}),
     app,
     metrics,
     audit,
-    document: () => (doc ??= buildDocument(app)),
+    document,
     flush: async () => await audit?.flush(),
   };
 }

@@ -1,14 +1,11 @@
 /** What the API's routes and middleware share: dependencies and per-request variables. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
 import type { OperationTable } from "../core/operations/mod.ts";
-import type { JobService } from "../core/job.ts";
 import type { Logger } from "../log.ts";
-import type { SubjectRouter } from "../nats/subjects.ts";
 import type { Permission, RoleTable } from "../core/permissions.ts";
-import type { AuditLog } from "./audit_log.ts";
 import type { ApiMetrics } from "./metrics.ts";
+import type { AuditLog, HealthService, JobService } from "./ports.ts";
 
 /** The authenticated caller of a request. */
 export interface Caller {
@@ -31,14 +28,13 @@ export interface ApiEnv {
 /** The API app type routes register on. */
 export type ApiApp = OpenAPIHono<ApiEnv>;
 
-/** Everything routes and middleware depend on. */
+/** Everything routes and middleware depend on: interfaces, never a NATS connection. */
 export interface AppDeps {
   config: Config;
   /** The operation table the API serves. */
   operations: OperationTable;
   jobs: JobService;
-  nc?: NatsConnection;
-  router: SubjectRouter;
+  health: HealthService;
   log: Logger;
   signingKey: string;
   roles: RoleTable;

@@ -1,17 +1,29 @@
 /**
  * Prometheus metrics of one API app, in a private registry: HTTP requests by route and status
  * with a duration histogram, jobs by type and status with a latency histogram, the live worker
- * count and the NATS connection state.
+ * count and the NATS connection state. A source that fails at scrape time is logged and counted
+ * in `osapi_metric_errors_total`; its gauge is left out of that scrape (never reported as 0).
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { NatsConnection } from "@nats-io/transport-node";
-import type { JobService } from "../core/job.ts";
-import { probeNats, withTimeout } from "./nats_probe.ts";
+import type { Logger } from "../log.ts";
+import type { HealthService, JobService } from "./ports.ts";
 
 /** Sources the gauges read at scrape time. */
 export interface MetricSources {
   jobs: JobService;
-  nc?: NatsConnection;
+  health: HealthService;
+  log: Logger;
+  /** How long a source may take at scrape time (default 1 s). */
+  timeoutMs?: number;
+}
+
+/** Settles like `p`, or rejects when it takes longer than `ms`. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** The metrics of one API app. */
@@ -21,9 +33,14 @@ export class ApiMetrics {
   readonly httpDuration: Histogram<"method" | "route" | "status">;
   readonly jobs: Counter<"type" | "status">;
   readonly jobDuration: Histogram<"type">;
+  /** Scrape-time failures of a gauge's source, by gauge. */
+  readonly errors: Counter<"metric">;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
+    const timeoutMs = sources.timeoutMs ?? 1_000;
+    /** The sources being read for the scrape in progress (the error count waits for them). */
+    let reading: Promise<unknown> = Promise.resolve();
     this.httpRequests = new Counter({
       name: "osapi_http_requests_total",
       help: "HTTP requests by method, route and status",
@@ -54,13 +71,21 @@ export class ApiMetrics {
       name: "osapi_workers",
       help: "live workers in the registry",
       registers,
-      async collect() {
-        const workers = await withTimeout(
-          sources.jobs.workers().then((w) => w.length, () => 0),
-          1_000,
-          () => 0,
-        );
-        this.set(workers);
+      collect() {
+        const read = (async () => {
+          try {
+            this.set((await within(sources.jobs.workers(), timeoutMs)).length);
+          } catch (e) {
+            // Unknown is not zero: no sample this scrape, an error counted and logged.
+            this.remove();
+            errors.inc({ metric: "osapi_workers" });
+            sources.log.warn("cannot count the live workers for /metrics", {
+              error: (e as Error).message,
+            });
+          }
+        })();
+        reading = read;
+        return read;
       },
     });
     new Gauge({
@@ -68,7 +93,18 @@ export class ApiMetrics {
       help: "1 when the API is connected to NATS, else 0",
       registers,
       async collect() {
-        this.set((await probeNats(sources.nc)).ok ? 1 : 0);
+        this.set((await sources.health.connection()).ok ? 1 : 0);
+      },
+    });
+    // Registered after the gauges: a scrape collects in registration order, so this count
+    // includes the failures of the same scrape.
+    const errors = this.errors = new Counter({
+      name: "osapi_metric_errors_total",
+      help: "scrape-time failures reading a gauge's source (the gauge is then left out)",
+      labelNames: ["metric"] as const,
+      registers,
+      async collect() {
+        await reading;
       },
     });
   }

@@ -3,10 +3,17 @@
  * middleware, the OpenAPI `security` requirement and the problem responses every authenticated
  * operation can give.
  */
-import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Permission } from "../core/permissions.ts";
+import type { ApiApp, ApiEnv } from "./context.ts";
 import { requireCaller, requirePermission } from "./middleware/auth.ts";
+import { validationHook } from "./middleware/errors.ts";
 import { problemResponses } from "./problem.ts";
+
+/** A new app or sub-app (mounted with `app.route()`): failed validation answers 400 problem+json. */
+export function newApp(): ApiApp {
+  return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+}
 
 /** The name of the bearer security scheme in the OpenAPI document. */
 export const BEARER_SCHEME = "BearerAuth";

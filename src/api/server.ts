@@ -1,22 +1,9 @@
 /** Serving the API app with Deno.serve on `api.server.host:port` (port 0 picks a free one). */
-import type { NatsConnection } from "@nats-io/transport-node";
 import { loadSigningKey } from "../api_auth/signing_key.ts";
-import type { Config } from "../config/schema.ts";
-import type { OperationTable } from "../core/operations/mod.ts";
-import type { JobService } from "../core/job.ts";
-import type { Logger } from "../log.ts";
-import type { SubjectRouter } from "../nats/subjects.ts";
-import { type ApiHandle, createApp } from "./app.ts";
+import { type ApiHandle, createApp, type CreateAppOptions } from "./app.ts";
 
-/** Options of {@link startApiServer}. */
-export interface StartApiOptions {
-  config: Config;
-  /** The operations served (default: the shipped table). */
-  operations?: OperationTable;
-  jobs: JobService;
-  nc?: NatsConnection;
-  router: SubjectRouter;
-  log: Logger;
+/** Options of {@link startApiServer}: those of the app, plus where to listen. */
+export interface StartApiOptions extends CreateAppOptions {
   /** Default: the configured key, else the one in `<data_dir>/api/signing.key` (generated). */
   signingKey?: string;
   /** Override `api.server.port` (0: any free port). */

@@ -1,6 +1,6 @@
 /** `osapi api server start`: the REST API, connected to NATS, until SIGTERM/SIGINT. */
 import type { Command } from "@commander-js/extra-typings";
-import { startApiService } from "../api/service.ts";
+import { startApi } from "../runtime/api.ts";
 import { loadFromCli } from "./context.ts";
 import { runUntilSignal } from "./signals.ts";
 
@@ -15,7 +15,7 @@ export function registerApi(program: Command): void {
     )
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
-      const service = await startApiService(config, log.child("api"));
+      const service = await startApi(config, log.child("api"));
       await runUntilSignal(() => service.stop(), log);
     });
 }

@@ -1,11 +1,8 @@
 /** `osapi nats callout start | config`: osapi as the NATS auth callout service. */
 import { Shutdown } from "./signals.ts";
 import type { Command } from "@commander-js/extra-typings";
-import {
-  calloutConfigFragment,
-  ensureCalloutKeys,
-  startCalloutService,
-} from "../nats_auth/callout_service.ts";
+import { calloutConfigFragment, ensureCalloutKeys } from "../nats_auth/callout_service.ts";
+import { startCallout } from "../runtime/components.ts";
 import { loadFromCli } from "./context.ts";
 import { collect, guarded } from "./nats_security.ts";
 
@@ -23,7 +20,7 @@ export function registerNatsCallout(nats: Command): void {
       guarded(async () => {
         const { config, log } = await loadFromCli(cmd);
         using shutdown = new Shutdown(log);
-        const svc = await startCalloutService(config, log, { servers: opts.serverName });
+        const svc = await startCallout(config, log, { servers: opts.serverName });
         shutdown.onStop(() => svc.stop());
         await shutdown.wait();
         log.info("auth callout stopped", { ...svc.stats });

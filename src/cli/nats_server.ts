@@ -1,17 +1,11 @@
 /** `osapi nats server start` (only the supervised nats-server) and `osapi nats config`. */
 import type { Command } from "@commander-js/extra-typings";
 import { NatsBinaryError, resolveNatsServer } from "../server/binary.ts";
-import {
-  AdminIdentityError,
-  adminPublicKey,
-  loadOrCreateAdminIdentity,
-  namespaceAdminKeys,
-} from "../server/admin_identity.ts";
-import { authFragment, authFragmentSource } from "../nats_auth/auth_fragment.ts";
+import { AdminIdentityError } from "../server/admin_identity.ts";
 import { checkConfigFile, PreflightError } from "../server/check.ts";
 import { RenderError } from "../nats_conf/conf_text.ts";
-import { renderServerConfig } from "../server/render.ts";
-import { startSupervisor, SupervisorError } from "../server/supervisor.ts";
+import { renderNatsConfig, SupervisorError } from "../server/supervisor.ts";
+import { startNats } from "../runtime/nats.ts";
 import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 import { Shutdown } from "./signals.ts";
 
@@ -38,14 +32,7 @@ export function registerNatsServer(nats: Command): void {
       const { config, log } = await loadFromCli(cmd);
       using shutdown = new Shutdown(log);
       try {
-        const binary = await resolveNatsServer(config.nats.server, { log });
-        log.info("using nats-server", { path: binary.path, version: binary.version });
-        const sup = await startSupervisor({
-          config,
-          binary: binary.path,
-          log,
-          authFragment: authFragmentSource(config, log),
-        });
+        const sup = await startNats({ config, log });
         shutdown.onStop(() => sup.stop());
         await sup.done;
       } catch (e) {
@@ -59,13 +46,7 @@ export function registerNatsServer(nats: Command): void {
     .action(async (opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
       try {
-        const identity = await loadOrCreateAdminIdentity(config, log);
-        const rendered = await renderServerConfig(config, {
-          adminPublicKey: adminPublicKey(identity),
-          namespaceAdminKeys: await namespaceAdminKeys(config, [], log),
-          authFragment: await authFragment(config, identity, log),
-        });
-        for (const n of rendered.notices) log.warn(n);
+        const { rendered } = await renderNatsConfig(config, log);
         if (opts.check) {
           const binary = await resolveNatsServer(config.nats.server, { log });
           const dir = await Deno.makeTempDir({ prefix: "osapi-nats-config-" });

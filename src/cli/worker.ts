@@ -1,6 +1,6 @@
 /** `osapi job worker start`: run the job worker of this host until SIGTERM/SIGINT. */
 import type { Command } from "@commander-js/extra-typings";
-import { startWorker } from "../worker/worker.ts";
+import { startHostWorker } from "../runtime/components.ts";
 import { loadFromCli } from "./context.ts";
 import { runUntilSignal } from "./signals.ts";
 
@@ -21,7 +21,7 @@ export function registerWorker(program: Command): void {
     )
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);
-      const handle = await startWorker(config, { log });
+      const handle = await startHostWorker(config, log);
       await runUntilSignal((force) => handle.stop({ abort: force }), log);
     });
 }

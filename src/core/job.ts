@@ -144,6 +144,10 @@ export interface JobService {
   delete(id: string): Promise<boolean>;
   /** Submits a new job linked to `id` (`retry_of`); undefined when `id` is unknown. */
   retry(id: string, submitter: string): Promise<Job | undefined>;
+  /** The live workers, from the heartbeat registry. */
   workers(): Promise<WorkerInfo[]>;
+  /** Job records by overall status. */
   counts(): Promise<Record<JobStatus, number>>;
+  /** Jobs in the dead-letter queue (given up after `max_deliver`). */
+  deadLetters(): Promise<number>;
 }

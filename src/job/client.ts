@@ -173,8 +173,7 @@ class JetStreamJobClient implements JobClient {
       throw published.reason;
     }
     if (record.status === "rejected") {
-      this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
-      await this.#jsm
+      await this.#manager()
         .then((jsm) => jsm.streams.deleteMessage(published.value.stream, published.value.seq))
         .catch((e) =>
           this.log.warn("removing a published job without a record failed; a worker may run it", {
@@ -261,5 +260,15 @@ class JetStreamJobClient implements JobClient {
 
   counts(): Promise<Record<JobStatus, number>> {
     return this.#records.counts();
+  }
+
+  async deadLetters(): Promise<number> {
+    const jsm = await this.#manager();
+    return (await jsm.streams.info(this.router.dlqStream)).state.messages;
+  }
+
+  #manager(): Promise<JetStreamManager> {
+    this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
+    return this.#jsm;
   }
 }

@@ -17,7 +17,7 @@ import {
 import { Kvm } from "@nats-io/kv";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { kvStream, type ResourceNames, SubjectRouter } from "./subjects.ts";
+import { kvStream, type SubjectRouter } from "./subjects.ts";
 import { nanos } from "@nats-io/nats-core";
 import { OsapiError } from "../core/errors.ts";
 import {
@@ -27,22 +27,7 @@ import {
   STREAM_NAME_IN_USE,
 } from "./errors.ts";
 
-/** The base resource names configured in `nats.*`. */
-export function resourceNames(nats: Config["nats"]): ResourceNames {
-  return {
-    stream: nats.stream.name,
-    dlq: nats.dlq.name,
-    jobBucket: nats.kv.bucket,
-    responseBucket: nats.kv.response_bucket,
-    auditBucket: nats.audit.bucket,
-    registryBucket: nats.registry.bucket,
-  };
-}
-
-/** A router for `namespace` using the configured resource names. */
-export function routerFor(config: Config, namespace: string): SubjectRouter {
-  return new SubjectRouter(namespace, resourceNames(config.nats));
-}
+export { resourceNames, routerFor } from "./router.ts";
 
 /**
  * The namespaces whose streams and buckets the supervisor (the admin identity) ensures: the

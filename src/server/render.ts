@@ -18,7 +18,7 @@ import {
   permissionsFor,
   viewSubjects,
 } from "../nats/permissions.ts";
-import { routerFor } from "../nats/resources.ts";
+import { routerFor } from "../nats/router.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
 import { ConfWriter, isBcryptHash, quote, RenderError } from "../nats_conf/conf_text.ts";
 import { emptyNamespaceMix } from "../nats_conf/accounts.ts";

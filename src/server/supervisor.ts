@@ -1,17 +1,16 @@
 /**
  * The nats-server supervisor: renders the configuration to `<data_dir>/nats/nats-server.conf`
  * (0600), runs the preflight checks, spawns nats-server, waits for
- * `/healthz?js-enabled-only=true`, forwards its log lines (`[nats-server]`), ensures the streams
- * and buckets through its own admin identity, restarts it with exponential backoff when it exits
+ * `/healthz?js-enabled-only=true`, forwards its log lines (`[nats-server]`), calls its ready hook
+ * after every (re)start (the composition root ensures the streams and buckets there: the
+ * supervisor knows nothing of jobs), restarts it with exponential backoff when it exits
  * unexpectedly (giving up after `max_restarts` within `restart_window`), and stops it with
- * SIGTERM or lame duck mode, then SIGKILL after a grace period. It never calls `Deno.exit`;
+ * SIGTERM or lame duck mode, then SIGKILL after a grace period. It never calls `Deno.exit`.
  */
 import { delay } from "@nats-io/nats-core";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import type { Logger } from "../log.ts";
-import { connectNats } from "../nats/connect.ts";
-import { ensureResources, routerFor, serverNamespaces } from "../nats/resources.ts";
 import {
   adminClientConfig,
   type AdminIdentity,
@@ -23,7 +22,7 @@ import {
 import { configFilePath, natsStateDir, pidFilePath } from "../config/state_layout.ts";
 import { preflight } from "./check.ts";
 import { removePidFile, stopStaleServer, writePidFile } from "./pid_file.ts";
-import { hostPort, type RenderOptions, renderServerConfig } from "./render.ts";
+import { hostPort, type RenderedConfig, renderServerConfig } from "./render.ts";
 import { OsapiError } from "../core/errors.ts";
 
 /** The supervisor could not start nats-server, or gave up restarting it. */
@@ -39,18 +38,33 @@ export interface SupervisorOptions {
   /** Path of the nats-server binary (from `resolveNatsServer`). */
   binary: string;
   log: Logger;
-  /** Namespaces whose streams and buckets are ensured besides `serverNamespaces(config)`. */
+  /**
+   * Namespaces of the components using this server besides the configured users' (with
+   * `isolation: account` each gets its own account and admin key).
+   */
   namespaces?: string[];
   /** Milliseconds between SIGTERM (or the end of lame duck) and SIGKILL (default 10 s). */
   stopGrace?: number;
-  /** Called after every ready with the number of restarts so far (0: first start). */
-  onReady?: (restarts: number) => void;
+  /**
+   * Awaited after every ready with the number of restarts so far (0: first start). A failure on
+   * the first start stops the server and fails the start; after a restart it is logged (the
+   * server keeps running; the next restart calls the hook again).
+   */
+  onReady?: (restarts: number, ready: ReadyContext) => void | Promise<void>;
   /**
    * The auth configuration text for `operator`/`callout` auth, built from the supervisor's
    * identity by the NATS auth modules (`nats_auth/auth_fragment.ts`); the server does not know
    * them. Required for those auth types.
    */
   authFragment?: (identity: AdminIdentity) => Promise<string | undefined>;
+}
+
+/** What the ready hook is given besides the restart count. */
+export interface ReadyContext {
+  /** The supervisor's own identity (the only one allowed to create streams and buckets). */
+  readonly identity: AdminIdentity;
+  /** True once a stop was requested: a hook retrying something should give up. */
+  stopping(): boolean;
 }
 
 /** A running supervised nats-server. */
@@ -240,51 +254,19 @@ class Supervisor implements NatsSupervisor {
     return true;
   }
 
-  /**
-   * Ensures (creates or updates) the streams and buckets of every namespace, as the admin
-   * identity: the only identity allowed to (see src/nats/permissions.ts).
-   */
-  async #ensureResources(): Promise<void> {
-    const config = this.#config;
-    const namespaces = [...new Set([...serverNamespaces(config), ...(this.opts.namespaces ?? [])])];
-    const deadline = Date.now() + config.nats.server.ready_timeout;
-    for (;;) {
-      try {
-        for (const ns of namespaces) {
-          // one connection per namespace: in operator mode each is its own account
-          const nc = await connectNats(
-            adminClientConfig(config, this.identity, ns),
-            this.opts.log,
-            { maxReconnectAttempts: 0, timeout: 5_000 },
-          );
-          try {
-            await ensureResources(nc, config, routerFor(config, ns), this.opts.log);
-          } finally {
-            await nc.close();
-          }
-        }
-        this.opts.log.debug("streams and buckets ensured", { namespaces: namespaces.join(",") });
-        return;
-      } catch (e) {
-        // A JetStream cluster may still be electing its leader: retry until the deadline.
-        if (Date.now() >= deadline || this.#stopping) {
-          throw new SupervisorError(
-            `cannot ensure the streams and buckets: ${(e as Error).message}`,
-            { cause: e },
-          );
-        }
-        await delay(250);
-      }
-    }
+  /** The ready hook with this supervisor's context. */
+  #ready(): Promise<void> {
+    const ctx: ReadyContext = { identity: this.identity, stopping: () => this.#stopping };
+    return Promise.resolve(this.opts.onReady?.(this.#restarts, ctx));
   }
 
-  /** Spawns, waits for ready and ensures resources; kills the child on failure. */
+  /** Spawns, waits for ready and runs the ready hook; kills the child on failure. */
   async #startOnce(): Promise<Running> {
     const r = this.#spawn();
     this.#running = r;
     try {
       await this.#waitReady(r);
-      if (this.#restarts === 0) await this.#ensureResources();
+      if (this.#restarts === 0) await this.#ready();
     } catch (e) {
       await this.#kill(r);
       this.#running = undefined;
@@ -292,7 +274,7 @@ class Supervisor implements NatsSupervisor {
     }
     if (this.#restarts > 0) {
       // After a restart the server keeps running even if this fails; the next restart retries.
-      await this.#ensureResources().catch((e) => this.opts.log.error((e as Error).message));
+      await this.#ready().catch((e) => this.opts.log.error((e as Error).message));
     }
     this.opts.log.info("nats-server ready", {
       pid: r.child.pid,
@@ -301,7 +283,6 @@ class Supervisor implements NatsSupervisor {
       }`,
       restarts: this.#restarts,
     });
-    this.opts.onReady?.(this.#restarts);
     this.#watch(r);
     return r;
   }
@@ -431,20 +412,40 @@ export async function monitorHttpClient(config: Config): Promise<Deno.HttpClient
   return Deno.createHttpClient({ caCerts });
 }
 
+/** Options of {@link renderNatsConfig}. */
+export interface RenderNatsOptions {
+  /** Namespaces besides the configured users' (see {@link SupervisorOptions.namespaces}). */
+  namespaces?: string[];
+  /** Builds the auth text for `operator`/`callout` auth from the identity (see above). */
+  authFragment?: (identity: AdminIdentity) => Promise<string | undefined>;
+}
+
 /**
- * Renders, checks and starts nats-server; resolves once it is ready and the streams and buckets
- * exist. Notices of the renderer (e.g. hashed plaintext passwords) are logged once.
+ * The one place the renderer's options are assembled: loads (or creates) the admin identity and
+ * the namespaces' admin keys and renders `nats-server.conf`. Notices (e.g. hashed plaintext
+ * passwords) are logged once.
  */
-export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupervisor> {
-  const { config, log } = opts;
+export async function renderNatsConfig(
+  config: Config,
+  log: Logger,
+  opts: RenderNatsOptions = {},
+): Promise<{ identity: AdminIdentity; rendered: RenderedConfig }> {
   const identity = await loadOrCreateAdminIdentity(config, log);
-  const renderOpts: RenderOptions = {
+  const rendered = await renderServerConfig(config, {
     adminPublicKey: adminPublicKey(identity),
     namespaceAdminKeys: await namespaceAdminKeys(config, opts.namespaces ?? [], log),
     authFragment: await opts.authFragment?.(identity),
-  };
-  const rendered = await renderServerConfig(config, renderOpts);
+  });
   for (const n of rendered.notices) log.warn(n);
+  return { identity, rendered };
+}
+
+/**
+ * Renders, checks and starts nats-server; resolves once it is ready and its ready hook is done.
+ */
+export async function startSupervisor(opts: SupervisorOptions): Promise<NatsSupervisor> {
+  const { config, log } = opts;
+  const { identity, rendered } = await renderNatsConfig(config, log, opts);
   await ensurePrivateDir(natsStateDir(config));
   const file = configFilePath(config);
   // A nats-server orphaned by a killed osapi holds the ports: stop it first.

@@ -115,7 +115,7 @@ async function localModules(entry: string): Promise<string[]> {
 }
 
 Deno.test("neither the job layer nor the API imports the worker", async () => {
-  for (const entry of ["src/job/client.ts", "src/api/service.ts"]) {
+  for (const entry of ["src/job/client.ts", "src/api/app.ts"]) {
     const modules = await localModules(entry);
     assert.ok(modules.some((m) => m.endsWith("/src/core/operations/mod.ts")), entry);
     const worker = modules.filter((m) => m.includes("/src/worker/"));

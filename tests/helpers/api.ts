@@ -5,6 +5,7 @@
  * (host-a and host-b, label role=web, DNS providers on temp files so the host is never changed).
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { HealthService } from "../../src/api/ports.ts";
 import { type ApiServer, startApiServer } from "../../src/api/server.ts";
 import { signToken, type TokenSpec } from "../../src/api_auth/tokens.ts";
 import { configFromRaw } from "../../src/config/load.ts";
@@ -17,6 +18,7 @@ import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createDnsGet } from "../../src/worker/providers/dns_get.ts";
 import { createDnsUpdate } from "../../src/worker/providers/dns_update.ts";
 import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
+import { natsApiServices } from "../../src/runtime/api.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 import { startNatsServer, type TestNatsServer } from "./nats_server.ts";
 import { operationChecks, type OperationTable } from "../../src/core/operations/mod.ts";
@@ -91,10 +93,15 @@ export interface TestApi {
 export interface TestApiOptions {
   /** Config overrides merged over the test defaults (signing key, loopback, NATS address). */
   raw?: Record<string, unknown>;
-  /** Bring your own job layer: a complete config, the JobService and (optionally) NATS. */
+  /**
+   * Bring your own job layer: a complete config, the JobService and (optionally) NATS, whose
+   * NATS-backed health service and audit log the app then gets.
+   */
   config?: Config;
   jobs?: JobService;
   nc?: NatsConnection;
+  /** Replaces the NATS-backed health service. */
+  health?: HealthService;
   log?: Logger;
   /** The in-process workers of the real job layer (default {@link DEFAULT_WORKERS}). */
   workers?: readonly TestWorkerSpec[];
@@ -196,13 +203,17 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
   }
   let server: ApiServer;
   try {
+    const log = opts.log ?? silent;
+    const services = nc
+      ? natsApiServices(nc, config, config.api.server.nats.namespace, log)
+      : undefined;
     server = await startApiServer({
       config,
       operations: opts.operations,
       jobs,
-      nc,
-      router: routerFor(config, config.api.server.nats.namespace),
-      log: opts.log ?? silent,
+      health: opts.health ?? services?.health,
+      audit: services?.audit,
+      log,
     });
   } catch (e) {
     await stack?.close();

@@ -22,7 +22,7 @@ import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { JS_API, kvStream } from "../../src/nats/subjects.ts";
 import { adminClientConfig } from "../../src/server/admin_identity.ts";
-import { startSupervisor } from "../../src/server/supervisor.ts";
+import { startNats } from "../../src/runtime/nats.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { startRenderedServer } from "../helpers/rendered_server.ts";
@@ -177,7 +177,7 @@ for (const isolation of ["permissions", "account"] as const) {
           },
         },
       });
-      await using sup = await startSupervisor({
+      await using sup = await startNats({
         config,
         binary: await natsServerBin(),
         log: silent,

@@ -14,7 +14,7 @@ import { writeSecretFile } from "../../src/config/paths.ts";
 import { silent } from "../../src/log.ts";
 import { routerFor } from "../../src/nats/resources.ts";
 import { adminClientConfig, adminSeedPath } from "../../src/server/admin_identity.ts";
-import { startSupervisor } from "../../src/server/supervisor.ts";
+import { startNats } from "../../src/runtime/nats.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { connectAs, Probe } from "./probes.ts";
@@ -46,7 +46,7 @@ Deno.test("nkey with isolation account: one account per namespace, resources in 
         },
       },
     });
-    await using sup = await startSupervisor({
+    await using sup = await startNats({
       config,
       binary: await natsServerBin(),
       log: silent,
@@ -128,7 +128,7 @@ Deno.test("isolation account with a view account: view users see every namespace
         },
       },
     });
-    await using sup = await startSupervisor({
+    await using sup = await startNats({
       config,
       binary: await natsServerBin(),
       log: silent,

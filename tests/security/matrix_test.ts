@@ -28,7 +28,7 @@ import { silent } from "../../src/log.ts";
 import { routerFor } from "../../src/nats/resources.ts";
 import { JS_API, kvStream } from "../../src/nats/subjects.ts";
 import { adminClientConfig } from "../../src/server/admin_identity.ts";
-import { startSupervisor } from "../../src/server/supervisor.ts";
+import { startNats } from "../../src/runtime/nats.ts";
 import { authFragmentSource } from "../../src/nats_auth/auth_fragment.ts";
 import bcrypt from "bcryptjs";
 import { createUser } from "@nats-io/nkeys";
@@ -252,7 +252,7 @@ async function runMode(mode: Mode): Promise<Row> {
     }
     const config = configFromRaw({ data_dir: `${dir}/data`, nats: { server } });
     await mode.before?.(dir, config);
-    const sup = await startSupervisor({
+    const sup = await startNats({
       config,
       binary: await natsServerBin(),
       log: silent,

@@ -12,7 +12,8 @@ import { configFromRaw } from "../../src/config/load.ts";
 import type { NatsClientConfig } from "../../src/config/schema.ts";
 import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
-import { monitorHttpClient, startSupervisor } from "../../src/server/supervisor.ts";
+import { monitorHttpClient } from "../../src/server/supervisor.ts";
+import { startNats } from "../../src/runtime/nats.ts";
 import { guard, tryConnect } from "../helpers/nats_auth.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePort, freePorts } from "../helpers/ports.ts";
@@ -256,7 +257,7 @@ Deno.test("HTTPS monitoring: the supervisor's readiness check uses https with th
       },
     },
   });
-  await using sup = await startSupervisor({ config, binary: await natsServerBin(), log: silent });
+  await using sup = await startNats({ config, binary: await natsServerBin(), log: silent });
   assert.equal(sup.monitorUrl, `https://127.0.0.1:${http_port}`);
   assert.match(
     await Deno.readTextFile(sup.configFile),

@@ -13,11 +13,9 @@ import {
 } from "../../src/nats_auth/operator_init.ts";
 import { operatorDir } from "../../src/config/state_layout.ts";
 import { PreflightError } from "../../src/server/check.ts";
-import {
-  type NatsSupervisor,
-  startSupervisor,
-  SupervisorError,
-} from "../../src/server/supervisor.ts";
+import { type NatsSupervisor, SupervisorError } from "../../src/server/supervisor.ts";
+// The supervisor as the composition root runs it: streams and buckets ensured on its ready hook.
+import { startNats } from "../../src/runtime/nats.ts";
 import { natsServerBin } from "../helpers/nats_server.ts";
 import { freePorts } from "../helpers/ports.ts";
 import { spawnOsapi } from "../helpers/osapi.ts";
@@ -59,7 +57,7 @@ async function setup(server: Raw = {}, rest: Raw = {}) {
         stopGrace?: number;
       } = {},
     ) {
-      const sup = await startSupervisor({
+      const sup = await startNats({
         config: opts.config ?? config,
         binary,
         log,

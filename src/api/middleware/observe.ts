@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { Context } from "hono";
-import type { AuditLog } from "../audit_log.ts";
+import type { AuditLog } from "../ports.ts";
 import type { ApiEnv } from "../context.ts";
 import type { ApiMetrics } from "../metrics.ts";
 

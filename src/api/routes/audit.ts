@@ -1,9 +1,9 @@
-/** `/audit`, `/audit/{id}`, `/audit/export`: reading the API audit log. */
+/** The `/audit` sub-app: `/audit`, `/audit/{id}`, `/audit/export` read the API audit log. */
 import { z } from "@hono/zod-openapi";
-import type { AuditLog } from "../audit_log.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
+import type { AuditLog } from "../ports.ts";
 import { ApiError } from "../problem.ts";
-import { securedRoute } from "../route.ts";
+import { newApp, securedRoute } from "../route.ts";
 import { IdParam } from "../schemas.ts";
 
 /** The media type of `/audit/export`: one JSON entry per line. */
@@ -41,12 +41,13 @@ function auditOf(deps: AppDeps): AuditLog {
   return deps.audit;
 }
 
-/** Registers the `/audit*` routes. */
-export function registerAuditRoutes(app: ApiApp, deps: AppDeps): void {
+/** The `/audit*` routes, to mount at `/audit`. */
+export function auditRoutes(deps: AppDeps): ApiApp {
+  const app = newApp();
   app.openapi(
     securedRoute("audit:read", {
       method: "get",
-      path: "/audit",
+      path: "/",
       operationId: "GetAuditLogs",
       tags: ["Audit"],
       summary: "Audit entries, newest first",
@@ -67,7 +68,7 @@ export function registerAuditRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("audit:read", {
       method: "get",
-      path: "/audit/export",
+      path: "/export",
       operationId: "GetAuditExport",
       tags: ["Audit"],
       summary: "Every audit entry, oldest first, as JSON lines",
@@ -76,7 +77,7 @@ export function registerAuditRoutes(app: ApiApp, deps: AppDeps): void {
       },
     }, [503]),
     (c) => {
-      const entries = auditOf(deps).export();
+      const entries = auditOf(deps).export()[Symbol.asyncIterator]();
       const enc = new TextEncoder();
       const stream = new ReadableStream<Uint8Array>({
         async pull(ctl) {
@@ -92,7 +93,7 @@ export function registerAuditRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("audit:read", {
       method: "get",
-      path: "/audit/{id}",
+      path: "/{id}",
       operationId: "GetAuditLogByID",
       tags: ["Audit"],
       summary: "One audit entry",
@@ -111,4 +112,5 @@ export function registerAuditRoutes(app: ApiApp, deps: AppDeps): void {
       return c.json({ entry }, 200);
     },
   );
+  return app;
 }

@@ -1,14 +1,13 @@
 /**
- * `/health` (liveness), `/health/ready` (NATS reachable, streams and buckets present; both
- * public) and `/health/status` (components, streams, buckets, job counts, version, uptime).
+ * The `/health` sub-app: `/health` (liveness), `/health/ready` (the health service's cached
+ * readiness; both public) and `/health/status` (components, streams, buckets, job counts,
+ * version, uptime).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { kvStream } from "../../nats/subjects.ts";
 import { VERSION } from "../../version.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
-import { probeNats } from "../nats_probe.ts";
-import { securedRoute } from "../route.ts";
+import type { Check } from "../ports.ts";
+import { newApp, securedRoute } from "../route.ts";
 
 const HealthResponse = z.object({ status: z.literal("ok") }).openapi("HealthResponse");
 
@@ -73,25 +72,17 @@ export function formatUptime(ms: number): string {
 
 const errorText = (e: unknown) => (e as Error)?.message ?? String(e);
 
-/** Checks the streams and buckets the API needs; returns the first problem or undefined. */
-async function missingResources(deps: AppDeps): Promise<string | undefined> {
-  const jsm = await jetstreamManager(deps.nc!);
-  for (const s of deps.router.streams) {
-    try {
-      await jsm.streams.info(s);
-    } catch (e) {
-      return `stream ${s}: ${errorText(e)}`;
-    }
-  }
-  return undefined;
-}
+/** A check as a component of `/health/status`. */
+const component = (c: Check): z.infer<typeof ComponentHealth> =>
+  c.ok ? { status: "ok" } : { status: "error", error: c.error };
 
-/** Registers the `/health*` routes. */
-export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
+/** The `/health*` routes, to mount at `/health`. */
+export function healthRoutes(deps: AppDeps): ApiApp {
+  const app = newApp();
   app.openapi(
     createRoute({
       method: "get",
-      path: "/health",
+      path: "/",
       operationId: "GetHealth",
       tags: ["Health"],
       summary: "Liveness: the process answers",
@@ -108,7 +99,7 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/health/ready",
+      path: "/ready",
       operationId: "GetHealthReady",
       tags: ["Health"],
       summary: "Readiness: NATS reachable, JetStream streams and buckets present",
@@ -121,10 +112,8 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       },
     }),
     async (c) => {
-      const probe = await probeNats(deps.nc);
-      if (!probe.ok) return c.json({ status: "not_ready" as const, error: probe.error }, 503);
-      const missing = await missingResources(deps).catch(errorText);
-      if (missing) return c.json({ status: "not_ready" as const, error: missing }, 503);
+      const ready = await deps.health.ready();
+      if (!ready.ok) return c.json({ status: "not_ready" as const, error: ready.error }, 503);
       return c.json({ status: "ready" as const }, 200);
     },
   );
@@ -132,7 +121,7 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("health:read", {
       method: "get",
-      path: "/health/status",
+      path: "/status",
       operationId: "GetHealthStatus",
       tags: ["Health"],
       summary: "Component health, JetStream statistics, job counts, version and uptime",
@@ -157,34 +146,15 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
         version: VERSION,
         uptime: formatUptime(Date.now() - deps.started.getTime()),
       };
-      const probe = await probeNats(deps.nc);
-      components.nats = probe.ok ? { status: "ok" } : { status: "error", error: probe.error };
-      if (probe.ok && deps.nc) {
-        body.nats = { url: deps.nc.getServer(), version: deps.nc.info?.version ?? "" };
-        try {
-          const jsm = await jetstreamManager(deps.nc);
-          const info = (name: string) => jsm.streams.info(name);
-          const streams = await Promise.all([deps.router.stream, deps.router.dlqStream].map(info));
-          body.streams = streams.map((s) => ({
-            name: s.config.name,
-            messages: s.state.messages,
-            bytes: s.state.bytes,
-            consumers: s.state.consumer_count,
-          }));
-          const buckets = await Promise.all(deps.router.buckets.map((b) => info(kvStream(b))));
-          body.kv_buckets = buckets.map((s) => ({
-            name: s.config.name.replace(/^KV_/, ""),
-            keys: s.state.messages,
-            bytes: s.state.bytes,
-          }));
-          components.jetstream = { status: "ok" };
-        } catch (e) {
-          components.jetstream = { status: "error", error: errorText(e) };
-        }
-      }
+      const backend = await deps.health.status();
+      components.nats = component(backend.nats);
+      if (backend.server) body.nats = backend.server;
+      if (backend.jetstream) components.jetstream = component(backend.jetstream);
+      if (backend.streams) body.streams = backend.streams;
+      if (backend.kv_buckets) body.kv_buckets = backend.kv_buckets;
       try {
         const counts = await deps.jobs.counts();
-        const dlq = body.streams?.find((s) => s.name === deps.router.dlqStream)?.messages ?? 0;
+        const dlq = backend.dlq ?? 0;
         body.jobs = {
           total: Object.values(counts).reduce((a, b) => a + b, 0),
           unprocessed: counts.submitted ?? 0,
@@ -204,4 +174,5 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       return c.json(body, healthy ? 200 : 503);
     },
   );
+  return app;
 }

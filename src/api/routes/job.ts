@@ -1,13 +1,15 @@
-/** `/job*`: submit, list, inspect, delete and retry jobs; queue statistics; live workers. */
+/**
+ * The `/job` sub-app: submit, list, inspect, delete and retry jobs; queue statistics; live
+ * workers. Everything goes through the job service.
+ */
 import { z } from "@hono/zod-openapi";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { JOB_STATUSES, type JobRecord } from "../../core/job.ts";
 import type { OperationTable } from "../../core/operations/mod.ts";
 import type { ApiApp, AppDeps, Caller } from "../context.ts";
 import { assertMayRun, mayAccess } from "../operation_access.ts";
 import { checkOperationData } from "../issues.ts";
 import { ApiError } from "../problem.ts";
-import { securedRoute } from "../route.ts";
+import { newApp, securedRoute } from "../route.ts";
 import { callerSubject } from "../run_job.ts";
 import { IdParam, Target } from "../schemas.ts";
 import { TargetError } from "../../core/targets.ts";
@@ -182,22 +184,23 @@ export function jobDetail(
   };
 }
 
+/** Jobs in the dead-letter queue, or undefined (logged) when the job service cannot tell. */
 async function dlqCount(deps: AppDeps): Promise<number | undefined> {
-  if (!deps.nc) return undefined;
   try {
-    const jsm = await jetstreamManager(deps.nc);
-    return (await jsm.streams.info(deps.router.dlqStream)).state.messages;
-  } catch {
+    return await deps.jobs.deadLetters();
+  } catch (e) {
+    deps.log.warn("cannot count the dead-letter queue", { error: (e as Error).message });
     return undefined;
   }
 }
 
-/** Registers the `/job*` routes. */
-export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
+/** The `/job*` routes, to mount at `/job`. */
+export function jobRoutes(deps: AppDeps): ApiApp {
+  const app = newApp();
   app.openapi(
     securedRoute("job:write", {
       method: "post",
-      path: "/job",
+      path: "/",
       operationId: "PostJob",
       tags: ["Job"],
       summary: "Submit a job without waiting for its results",
@@ -249,7 +252,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:read", {
       method: "get",
-      path: "/job",
+      path: "/",
       operationId: "GetJob",
       tags: ["Job"],
       summary: "List jobs, newest first",
@@ -272,7 +275,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:read", {
       method: "get",
-      path: "/job/status",
+      path: "/status",
       operationId: "GetJobStatus",
       tags: ["Job"],
       summary: "Job counts by status",
@@ -293,7 +296,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:read", {
       method: "get",
-      path: "/job/workers",
+      path: "/workers",
       operationId: "GetJobWorkers",
       tags: ["Job"],
       summary: "Live workers and their labels",
@@ -308,7 +311,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:read", {
       method: "get",
-      path: "/job/{id}",
+      path: "/{id}",
       operationId: "GetJobByID",
       tags: ["Job"],
       summary: "One job with its per-host results and timeline",
@@ -326,7 +329,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:write", {
       method: "delete",
-      path: "/job/{id}",
+      path: "/{id}",
       operationId: "DeleteJobByID",
       tags: ["Job"],
       summary: "Delete a job record",
@@ -343,7 +346,7 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
   app.openapi(
     securedRoute("job:write", {
       method: "post",
-      path: "/job/{id}/retry",
+      path: "/{id}/retry",
       operationId: "RetryJobByID",
       tags: ["Job"],
       summary: "Submit a new job with the same operation and target",
@@ -369,4 +372,5 @@ export function registerJobRoutes(app: ApiApp, deps: AppDeps): void {
       }, 201);
     },
   );
+  return app;
 }

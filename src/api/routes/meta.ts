@@ -2,13 +2,15 @@
 import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { renderDocs } from "../docs.ts";
-import { buildDocument, type OpenApiDocument } from "../openapi.ts";
-import { securedRoute } from "../route.ts";
+import type { OpenApiDocument } from "../openapi.ts";
+import { newApp, securedRoute } from "../route.ts";
 
-/** Registers the meta routes; the document is built on first request and cached. */
-export function registerMetaRoutes(app: ApiApp, deps: AppDeps): void {
-  let doc: OpenApiDocument | undefined;
-  const document = () => (doc ??= buildDocument(app));
+/**
+ * The meta routes, to mount at `/`; `document` gives the whole app's document (built on first
+ * request and cached by the caller).
+ */
+export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiApp {
+  const app = newApp();
 
   app.openapi(
     securedRoute(null, {
@@ -57,4 +59,5 @@ export function registerMetaRoutes(app: ApiApp, deps: AppDeps): void {
       return c.body(body, 200, { "Content-Type": contentType });
     },
   );
+  return app;
 }

@@ -1,37 +1,15 @@
 /**
- * The API audit log: one KV entry per authenticated request in the audit bucket, keyed by a
- * uuid v7 so that key order is time order. Entries hold who, what and how it went; never the
- * Authorization header or request bodies.
+ * The API audit log over NATS: one KV entry per authenticated request in the audit bucket,
+ * keyed by a uuid v7 so that key order is time order. Entries hold who, what and how it went;
+ * never the Authorization header or request bodies. Implements the API's {@link AuditLog} port.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { AuditEntry, AuditLog, AuditPage } from "../api/ports.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { uuidv7 } from "../job/ids.ts";
 import { publisherFor } from "../job/publisher.ts";
 import { type DirectBucket, latestJson, lazyDirectBucket, type StoredValue } from "../job/store.ts";
-
-/** One audited request (field names as OSAPI's). */
-export interface AuditEntry {
-  id: string;
-  /** ISO 8601 time the request was received. */
-  timestamp: string;
-  /** Token subject. */
-  user: string;
-  roles: string[];
-  method: string;
-  path: string;
-  /** OpenAPI route template, e.g. `/job/{id}`. */
-  operation_id?: string;
-  source_ip: string;
-  response_code: number;
-  duration_ms: number;
-}
-
-/** A page of audit entries, newest first. */
-export interface AuditPage {
-  total_items: number;
-  items: AuditEntry[];
-}
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -42,7 +20,7 @@ export const AUDIT_BATCH_MS = 5;
 export const AUDIT_BATCH_MAX = 256;
 
 /** Reads and writes the audit bucket of one namespace. */
-export class AuditLog {
+export class NatsAuditLog implements AuditLog {
   /** Read with direct gets only (no consumer: the API's NATS user may create none). */
   readonly #bucket: () => Promise<DirectBucket>;
   readonly #pending = new Set<Promise<void>>();
