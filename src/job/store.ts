@@ -78,7 +78,9 @@ export function lazyDirectBucket(nc: NatsConnection, name: string): () => Promis
 
 /** Batched direct gets need nats-server >= 2.11: a clear error naming the bucket otherwise. */
 function requireBatchDirectGet(nc: NatsConnection, bucket: string): void {
-  const version = nc.info?.version ?? "";
+  // no server info without a connection: the request itself reports why
+  if (nc.info === undefined || nc.isClosed()) return;
+  const version = nc.info.version ?? "";
   const [major, minor] = version.split(".").map(Number);
   if (major > 2 || (major === 2 && minor >= 11)) return;
   throw new OsapiError(
