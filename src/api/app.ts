@@ -26,7 +26,9 @@ import { registerHealthRoutes } from "./routes/health.ts";
 import { registerJobRoutes } from "./routes/job.ts";
 import { registerMetaRoutes } from "./routes/meta.ts";
 import { registerNetworkRoutes } from "./routes/network.ts";
+import { registerSecurityRoutes } from "./routes/security.ts";
 import { registerSystemRoutes } from "./routes/system.ts";
+import { registerUi } from "./ui/routes.ts";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -83,6 +85,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   registerSecurityScheme(app);
 
   app.use("*", observe({ metrics, audit }));
+  registerUi(app); // the dashboard's files: public, so before authentication
   if (security.cors.allow_origins.length > 0) {
     app.use(
       "*",
@@ -110,6 +113,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   registerJobRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerMetaRoutes(app, deps);
+  registerSecurityRoutes(app, deps);
 
   let doc: OpenApiDocument | undefined;
   return {
