@@ -71,3 +71,8 @@ export function percent(used: number | undefined, total: number | undefined): nu
   if (!used || !total || total <= 0) return 0;
   return Math.min(100, Math.max(0, (used / total) * 100));
 }
+
+/** A job id short enough for a table and still distinct (UUIDv7 ids share their time prefix). */
+export function shortId(id: string): string {
+  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id;
+}

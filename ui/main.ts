@@ -137,4 +137,6 @@ function App(): VNode {
   `;
 }
 
-render(html`<${App} />`, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+root.replaceChildren();
+render(html`<${App} />`, root);

@@ -100,8 +100,10 @@ export function Audit(): VNode {
       <nav class="pager">
         <button class="secondary" disabled=${offset === 0} onClick=${() =>
           setOffset(Math.max(0, offset - PAGE))}>Newer</button>
-        <span>${total === 0 ? "0" : `${offset + 1}–${Math.min(offset + PAGE, total)}`} of ${total}
-              (filters apply to this page)</span>
+        <span>${`${
+          total === 0 ? "0" : `${offset + 1}–${Math.min(offset + PAGE, total)}`
+        } of ${total} ` +
+          "(filters apply to this page)"}</span>
         <button class="secondary" disabled=${offset + PAGE >= total} onClick=${() =>
           setOffset(offset + PAGE)}>Older</button>
       </nav>

@@ -34,7 +34,7 @@ function Status({ s }: { s: HostStatus }): VNode {
     <div class="cards">
       <div class="card">
         <h3>Uptime</h3>
-        <p class="big">${s.uptime ?? "–"}</p>
+        <p class="big uptime">${s.uptime ?? "–"}</p>
         <p class="muted">${s.os_info?.distribution ?? ""} ${s.os_info?.version ?? ""}</p>
       </div>
       <div class="card">
@@ -68,7 +68,8 @@ function domainReads(doc: OpenApiDoc, may: (p: string) => boolean) {
   const out: { path: string; summary: string; tag: string }[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
     const op = ops.get;
-    if (!op || path === "/system/status") continue;
+    // Reads needing more than the host (a path parameter) are left to the API docs.
+    if (!op || path === "/system/status" || path.includes("{")) continue;
     if (!(op.parameters ?? []).some((p) => p.name === "target_hostname" && p.in === "query")) {
       continue;
     }
@@ -89,8 +90,10 @@ function DomainRead({ host, path, summary }: { host: string; path: string; summa
     }
   };
   return html`<div class="domain">
-    <button class="secondary" onClick=${run} disabled=${state.busy}>GET ${path}</button>
-    <span class="muted">${summary}</span>
+    <div class="domain-head">
+      <button class="secondary" onClick=${run} disabled=${state.busy}>GET ${path}</button>
+      <span class="muted">${summary}</span>
+    </div>
     ${state.busy && html`<${Spinner} text="Asking the host…" />`}
     <${ErrorBox} error=${state.error} />
     ${state.data !== undefined && html`<${Json} value=${state.data} />`}

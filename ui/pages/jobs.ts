@@ -4,7 +4,7 @@ import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Badge, ErrorBox, html, Json, Spinner, useLoad } from "../components.ts";
-import { relativeTime } from "../format.ts";
+import { relativeTime, shortId } from "../format.ts";
 
 /** A job as `GET /job/{id}` shows it. */
 export interface Job {
@@ -83,7 +83,7 @@ export function Jobs(): VNode {
               ${list.data.items.map((j) =>
                 html`
                   <tr data-job=${j.id}>
-                    <td><a class="mono" href=${`#/job/${j.id}`}>${j.id.slice(0, 8)}</a></td>
+                    <td><a class="mono" href=${`#/job/${j.id}`}>${shortId(j.id)}</a></td>
                     <td>
                       <${Badge} status=${j.status} />
                     </td>

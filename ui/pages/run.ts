@@ -4,7 +4,7 @@ import type { VNode } from "preact";
 import { useState } from "preact/hooks";
 import { type Agent, api, fetchAgents } from "../api.ts";
 import { Badge, ErrorBox, html, Spinner, useLoad } from "../components.ts";
-import { buildTarget, splitArgs, type TargetKind } from "../format.ts";
+import { buildTarget, shortId, splitArgs, type TargetKind } from "../format.ts";
 
 interface ExecResult {
   hostname: string;
@@ -96,9 +96,7 @@ export function Run(): VNode {
     ${
     state.results && html`
       <h3>Results ${state.jobId &&
-        html`<a class="small" href=${`#/job/${state.jobId}`}>job ${
-          state.jobId.slice(0, 8)
-        }</a>`}</h3>
+        html`<a class="small" href=${`#/job/${state.jobId}`}>job ${shortId(state.jobId)}</a>`}</h3>
       <table class="grid" id="run-results">
         <thead>
           <tr>
