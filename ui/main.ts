@@ -86,6 +86,11 @@ function App(): VNode {
     setDoc(undefined);
     setNotice(why);
   };
+  /** An explicit sign-out also forgets the page, so the next token starts on the fleet. */
+  const signOutClicked = () => {
+    location.hash = "";
+    signOut("Signed out.");
+  };
   useEffect(() => setUnauthorizedHandler(() => signOut("The session ended: sign in again.")), []);
   useEffect(() => {
     if (!token || session) return;
@@ -127,7 +132,7 @@ function App(): VNode {
             ? ` · expires ${relativeTime(new Date(exp * 1000).toISOString())}`
             : ""}</span>
           <button class="secondary" id="sign-out" onClick=${() =>
-            signOut("Signed out.")}>Sign out</button>
+            signOutClicked()}>Sign out</button>
         </div>
       </header>
       <main class="content">

@@ -2,7 +2,8 @@
  * The dashboard end to end in a real browser (Debian's Chromium through playwright-core) on a
  * real `osapi serve` (supervised nats-server, worker for this host): sign in with a generated
  * token, see this host in the fleet and its status page, run `echo` on `_any` and see its
- * output, find the job in the list and open it, look at the audit and security pages, sign out.
+ * output, find the job in the list and open it, look at the audit and security pages, sign out;
+ * then sign in with a read-only token and see only what it may use.
  * Screenshots of the main pages go to a temporary directory, printed at the end.
  */
 import assert from "node:assert/strict";
@@ -105,9 +106,32 @@ Deno.test({
     await page.locator("#token").waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
 
+    // A read-only token is offered only what it may do: no Run, Audit, Security, Retry.
+    const readGen = await runOsapi(
+      ["token", "generate", "--roles", "read", "--subject", "viewer@example.com"],
+      { env: s.env },
+    );
+    assert.equal(readGen.code, 0, readGen.stderr);
+    const readToken = readGen.stdout.trim();
+    await page.fill("#token", readToken);
+    await page.click("button[type=submit]");
+    await row.waitFor();
+    assert.deepEqual(await page.locator("header.top nav a").allInnerTexts(), ["Fleet", "Jobs"]);
+    await page.click('nav a[href="#/jobs"]');
+    await job.locator("a").click();
+    await page.locator("#job-results").waitFor();
+    assert.equal(await page.locator("button", { hasText: "Retry" }).count(), 0);
+    assert.match(await page.locator(".facts").innerText(), /Redacted/);
+    await page.evaluate(() => location.hash = "#/run");
+    await page.locator(".notice", { hasText: "may not open this page" }).waitFor();
+    await page.click("#sign-out");
+    await page.locator("#token").waitFor();
+
     // The token was never in a URL or in the console; nothing was loaded from elsewhere.
-    assert.ok(!requests.some((u) => u.includes(token)), "token in a request URL");
-    assert.ok(!console_.some((m) => m.includes(token)), "token in the console");
+    for (const t of [token, readToken]) {
+      assert.ok(!requests.some((u) => u.includes(t)), "token in a request URL");
+      assert.ok(!console_.some((m) => m.includes(t)), "token in the console");
+    }
     assert.deepEqual(requests.filter((u) => !u.startsWith(s.apiUrl)), []);
     assert.deepEqual(console_.filter((m) => m.startsWith("pageerror")), []);
     console.log(`dashboard screenshots: ${shots}`);
