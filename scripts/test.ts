@@ -3,6 +3,7 @@
  * every test under tests/ against real nats-server processes; ends with `N passed, N failed`.
  * Extra arguments are passed to `deno test` (e.g. a file filter).
  */
+import { ensureDevChromium } from "./dev_chromium.ts";
 import { ensureDevNatsCli, ensureDevNatsServer } from "./dev_nats.ts";
 
 const deno = Deno.execPath();
@@ -38,12 +39,15 @@ async function testStep(args: string[], env: Record<string, string>) {
 
 const nats = await ensureDevNatsServer();
 const cli = await ensureDevNatsCli();
+await ensureDevChromium();
 const env: Record<string, string> = { NATS_SERVER_BIN: nats, NO_COLOR: "1" };
 if (cli) env.NATS_CLI_BIN = cli;
 const gates = [
   await step("format", ["fmt", "--check"]),
   await step("lint", ["lint"]),
   await step("types", ["check", "main.ts", "scripts/", "src/", "tests/"]),
+  // The dashboard's sources use the DOM library: checked as a program of their own.
+  await step("types (ui)", ["check", "ui/"]),
 ];
 const filter = Deno.args.length > 0 ? Deno.args : ["tests/"];
 const t = await testStep(["test", "-A", "--no-check", ...filter], env);

@@ -17,7 +17,13 @@ import { errorHandler, notFound } from "./middleware/errors.ts";
 import { observe } from "./middleware/observe.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
-import { type AuditLog, type HealthService, type JobService, NO_BACKEND } from "./ports.ts";
+import {
+  type AuditLog,
+  type HealthService,
+  type JobService,
+  NO_BACKEND,
+  type SecurityService,
+} from "./ports.ts";
 import { problemResponse } from "./problem.ts";
 import { newApp } from "./route.ts";
 import { auditRoutes } from "./routes/audit.ts";
@@ -25,6 +31,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/job.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { registerOperationRoutes } from "./routes/operations.ts";
+import { registerSecurityRoutes } from "./routes/security.ts";
+import { registerUi } from "./ui/routes.ts";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -36,6 +44,8 @@ export interface CreateAppOptions {
   health?: HealthService;
   /** The audit log (default: none; `/audit*` answer 503). */
   audit?: AuditLog;
+  /** The security overview (default: none; `GET /security` answers 503). */
+  security?: SecurityService;
   log: Logger;
   /** HS256 key of bearer tokens (default: `api.server.security.signing_key`). */
   signingKey?: string;
@@ -76,6 +86,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     roles,
     metrics,
     audit,
+    security: opts.security,
     started: new Date(),
   };
 
@@ -85,6 +96,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   registerSecurityScheme(app);
 
   app.use("*", observe({ metrics, audit }));
+  registerUi(app); // the dashboard's files: public, so before authentication
   if (security.cors.allow_origins.length > 0) {
     app.use(
       "*",
@@ -115,6 +127,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   app.route("/job", jobRoutes(deps));
   app.route("/audit", auditRoutes(deps));
   app.route("/", metaRoutes(deps, document));
+  registerSecurityRoutes(app, deps);
 
   return {
     fetch: (req, info) => app.fetch(req, info ? { remoteAddr: info.remoteAddr } : {}),

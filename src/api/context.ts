@@ -5,7 +5,7 @@ import type { OperationTable } from "../core/operations/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Permission, RoleTable } from "../core/permissions.ts";
 import type { ApiMetrics } from "./metrics.ts";
-import type { AuditLog, HealthService, JobService } from "./ports.ts";
+import type { AuditLog, HealthService, JobService, SecurityService } from "./ports.ts";
 
 /** The authenticated caller of a request. */
 export interface Caller {
@@ -40,6 +40,8 @@ export interface AppDeps {
   roles: RoleTable;
   metrics: ApiMetrics;
   audit?: AuditLog;
+  /** The security overview (absent: `GET /security` answers 503). */
+  security?: SecurityService;
   /** When the app was created (uptime in /health/status). */
   started: Date;
 }

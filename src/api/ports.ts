@@ -5,6 +5,7 @@
  * composition root (`src/runtime/`) wires them.
  */
 export type { JobService } from "../core/job.ts";
+import type { SecurityInfo } from "../core/security.ts";
 
 /** The outcome of one check: ok, or what is wrong. */
 export type Check = { ok: true } | { ok: false; error: string };
@@ -95,3 +96,9 @@ export const NO_BACKEND: HealthService = {
   connection: () => Promise.resolve({ ok: false, error: "no NATS connection" }),
   status: () => Promise.resolve({ nats: { ok: false, error: "no NATS connection" } }),
 };
+
+/** The security overview of `GET /security` (names and public keys only). */
+export interface SecurityService {
+  /** The overview; `signingKey` checks the admin token's expiry. */
+  info(signingKey: string): Promise<SecurityInfo>;
+}

@@ -4,9 +4,10 @@
  * client, health, audit log) and serves HTTP. Used by `api server start` and `serve`.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { AuditLog, HealthService } from "../api/ports.ts";
+import type { AuditLog, HealthService, SecurityService } from "../api/ports.ts";
 import { type ApiServer, startApiServer } from "../api/server.ts";
 import { NatsAuditLog } from "../audit/nats_audit_log.ts";
+import { securityInfo } from "../nats_auth/security_info.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { createJobClient, type JobClient } from "../job/client.ts";
 import { NatsHealth, type NatsHealthOptions } from "../health/nats_health.ts";
@@ -19,6 +20,7 @@ export interface ApiServices {
   jobs: JobClient;
   health: HealthService;
   audit: AuditLog;
+  security: SecurityService;
 }
 
 /** The API's services over one open connection, for the namespace `namespace`. */
@@ -34,6 +36,7 @@ export function natsApiServices(
     jobs: createJobClient(nc, config, router, log),
     health: new NatsHealth(nc, router, { log, ...health }),
     audit: new NatsAuditLog(nc, router, log.child("audit")),
+    security: { info: (signingKey) => securityInfo(config, signingKey) },
   };
 }
 

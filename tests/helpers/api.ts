@@ -19,6 +19,7 @@ import { createDnsGet } from "../../src/worker/providers/dns_get.ts";
 import { createDnsUpdate } from "../../src/worker/providers/dns_update.ts";
 import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
 import { natsApiServices } from "../../src/runtime/api.ts";
+import { securityInfo } from "../../src/nats_auth/security_info.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
 import { startNatsServer, type TestNatsServer } from "./nats_server.ts";
 import { operationChecks, type OperationTable } from "../../src/core/operations/mod.ts";
@@ -213,6 +214,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
       jobs,
       health: opts.health ?? services?.health,
       audit: services?.audit,
+      security: { info: (key) => securityInfo(config, key) },
       log,
     });
   } catch (e) {
