@@ -90,6 +90,12 @@ Deno.test("api and worker importing each other fails", () => {
   assertFails(withEdge("worker/worker.ts", "api/app.ts"), /api and worker import each other/);
 });
 
+Deno.test("the api importing an implementation instead of an interface fails", () => {
+  for (const spec of ["job/client.ts", "nats/subjects.ts", "@nats-io/jetstream"]) {
+    assertFails(withEdge("api/app.ts", spec), /api imports an implementation/);
+  }
+});
+
 Deno.test("importing cli fails", () => {
   assertFails(withEdge("runtime/mod.ts", "cli/parse.ts"), /nothing may import cli/);
 });

@@ -148,8 +148,21 @@ function folderCycles(edges: Map<string, Map<string, string>>): string[][] {
  * - `core` imports only `core`, no npm package but zod, no `node:` module, and no `Deno.` API;
  * - `config` imports no osapi folder but `core`; `nats_conf` imports no osapi folder but `core`;
  * - `api` and `worker` never import each other; nothing imports `cli`;
- * - `server` imports nothing of jobs (`job/`, `worker/`, `api/`, `runtime/`, `core/operations/`).
+ * - `server` imports nothing of jobs (`job/`, `worker/`, `api/`, `runtime/`, `core/operations/`);
+ * - `api` depends on interfaces only: no NATS client package and none of the folders that
+ *   implement its services (`nats`, `nats_auth`, `job`, `health`, `audit`, `server`, `runtime`).
  */
+/** The folders behind the API's interfaces (the composition root wires them in). */
+const API_IMPLEMENTATIONS = new Set([
+  "nats",
+  "nats_auth",
+  "job",
+  "health",
+  "audit",
+  "server",
+  "runtime",
+]);
+
 export function checkArchitecture(graph: ImportGraph): string[] {
   const problems: string[] = [];
   const edges = folderEdges(graph);
@@ -184,6 +197,12 @@ export function checkArchitecture(graph: ImportGraph): string[] {
         problems.push(`api and worker import each other: ${edge}`);
       }
       if (to === "cli" && folder !== "cli") problems.push(`nothing may import cli: ${edge}`);
+      if (
+        folder === "api" &&
+        (local ? API_IMPLEMENTATIONS.has(to!) : packageOf(spec).startsWith("@nats-io/"))
+      ) {
+        problems.push(`api imports an implementation, not an interface: ${edge}`);
+      }
       if (folder === "server" && local && JOB_FOLDERS.some((p) => spec.startsWith(p))) {
         problems.push(`server imports job code: ${edge}`);
       }
