@@ -6,6 +6,7 @@
  */
 import { adminTokenPath } from "../auth/admin_token.ts";
 import type { Config } from "../config/schema.ts";
+import { apiClientUrl } from "../config/client_url.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
@@ -42,7 +43,7 @@ export async function clientFor(cmd: AnyCommand): Promise<{ api: ApiClient; json
   const flags = cmd.optsWithGlobals() as ClientFlags;
   const { config } = await loadFromCli(cmd);
   const env = (name: string) => Deno.env.get(name) || undefined;
-  const url = flags.url ?? env("OSAPI_URL") ?? config.api.client.url;
+  const url = flags.url ?? env("OSAPI_URL") ?? apiClientUrl(config);
   const token = flags.token ?? env("OSAPI_TOKEN") ??
     (config.api.client.security.bearer_token || await readAdminToken(config));
   try {

@@ -316,7 +316,10 @@ export const schema = section("osapi configuration", {
       }),
     }),
     client: section("the CLI client", {
-      url: str("http://127.0.0.1:8080", "API base URL"),
+      url: str(
+        "",
+        "API base URL (empty: http://<api.server.host>:<api.server.port>, a wildcard host as 127.0.0.1)",
+      ),
       security: section("client credentials", {
         bearer_token: str("", "bearer token sent to the API", { secret: true }),
       }),
