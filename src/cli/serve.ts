@@ -16,6 +16,7 @@ import { startWorker, type WorkerHandle } from "../worker/worker.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { asCliError } from "./nats_server.ts";
 import { Shutdown } from "./signals.ts";
+import { absolutePath, serveHint } from "./hints.ts";
 
 /**
  * A component's client configuration pointed at the supervised server (its own credentials,
@@ -126,14 +127,11 @@ async function startParts(config: Config, log: Logger, parts: Parts, stopping: (
   const token = await ensureAdminToken(config, key);
   log.info("osapi is ready", {
     api: parts.api.server.url,
-    admin_token: token.path,
+    admin_token: absolutePath(token.path),
     worker: parts.worker.hostname,
   });
   if (token.created) {
-    console.error(
-      `\nosapi API: ${parts.api.server.url}\nadmin token (0600): ${token.path}\n` +
-        `try: osapi client system hostname   (the client reads that token on this machine)\n`,
-    );
+    console.error(serveHint(parts.api.server.url, token.path));
   }
 }
 
