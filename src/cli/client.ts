@@ -10,6 +10,7 @@ import { apiClientUrl } from "../config/client_url.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
+import { rememberTokenLookup, unauthorizedHint } from "./hints.ts";
 import { keyValues, printJson, resultsTable, table } from "./client_output.ts";
 
 type Row = Record<string, unknown>;
@@ -44,8 +45,14 @@ export async function clientFor(cmd: AnyCommand): Promise<{ api: ApiClient; json
   const { config } = await loadFromCli(cmd);
   const env = (name: string) => Deno.env.get(name) || undefined;
   const url = flags.url ?? env("OSAPI_URL") ?? apiClientUrl(config);
-  const token = flags.token ?? env("OSAPI_TOKEN") ??
-    (config.api.client.security.bearer_token || await readAdminToken(config));
+  const given = flags.token ?? env("OSAPI_TOKEN") ?? config.api.client.security.bearer_token;
+  const token = given || await readAdminToken(config);
+  rememberTokenLookup({
+    given: !!given,
+    adminTokenFile: adminTokenPath(config),
+    fromFile: !!token && !given,
+    url,
+  });
   try {
     new URL(url);
   } catch {
@@ -60,7 +67,9 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
     return await f();
   } catch (e) {
     if (e instanceof ApiProblemError) {
-      throw new CliError(`${e.status} ${e.problem.title ?? "error"}: ${e.message}`);
+      throw new CliError(
+        `${e.status} ${e.problem.title ?? "error"}: ${e.message}${unauthorizedHint(e.status)}`,
+      );
     }
     if (e instanceof ApiConnectionError) throw new CliError(e.message);
     throw e;
@@ -427,7 +436,7 @@ function registerAudit(client: Command): void {
 export function registerClient(program: Command): void {
   const client = program.command("client")
     .description("call the REST API (api.client.url; token from api.client.security.bearer_token)")
-    .option("--url <url>", "API base URL (default: $OSAPI_URL, then api.client.url)")
+    .option("--url <url>", "API base URL (default: $OSAPI_URL, then api.client.url, then api.server.host:port)")
     .option("--token <token>", "bearer token (default: $OSAPI_TOKEN, then configuration)")
     .option("--json", "print the API's JSON instead of tables") as unknown as Command;
   registerSystem(client);

@@ -55,3 +55,35 @@ export function serveHint(url: string, tokenPath: string): string {
     `try: OSAPI_TOKEN="$(cat ${shellWord(token)})" ${osapiCommand()} client${urlFlag} ` +
     `system hostname\n`;
 }
+
+/** Where the client looked for a token, for the 401 hint. */
+interface TokenLookup {
+  /** The token came from --token, OSAPI_TOKEN or the configuration. */
+  given: boolean;
+  /** The admin token file tried last (absolute). */
+  adminTokenFile: string;
+  /** A token was read from that file. */
+  fromFile: boolean;
+  url: string;
+}
+
+let lookup: TokenLookup | undefined;
+
+/** Records how the client command found its token (one command per process). */
+export function rememberTokenLookup(l: TokenLookup): void {
+  lookup = { ...l, adminTokenFile: absolutePath(l.adminTokenFile) };
+}
+
+/** Extra lines for a 401 answer: where the client looked and how to give a token. */
+export function unauthorizedHint(status: number): string {
+  if (status !== 401 || !lookup || lookup.given) return "";
+  const how = "give one with OSAPI_TOKEN=<token> or --token <token>, or create one with " +
+    "`osapi token generate --roles admin --subject you@example.com` where the API runs";
+  if (lookup.fromFile) {
+    return `\nthe admin token read from ${lookup.adminTokenFile} was refused by ${lookup.url} ` +
+      `(another osapi there? point --url at the API that wrote it); ${how}`;
+  }
+  return `\nno token given: looked at --token, OSAPI_TOKEN, api.client.security.bearer_token ` +
+    `and the admin token file ${lookup.adminTokenFile} (not found; serve writes it there ` +
+    `when run with the same configuration and directory); ${how}`;
+}
