@@ -6,6 +6,7 @@ import type { JobService } from "../job/types.ts";
 import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { type ApiHandle, createApp } from "./app.ts";
+import { listenOrExplain } from "./listen_error.ts";
 
 /** Options of {@link startApiServer}. */
 export interface StartApiOptions {
@@ -43,11 +44,12 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
   const handle = createApp({ ...opts, signingKey });
   const hostname = config.api.server.host;
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname,
-    port: opts.port ?? config.api.server.port,
-    onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, handle.fetch);
+  const port = opts.port ?? config.api.server.port;
+  const server = listenOrExplain(
+    "api.server.port",
+    port,
+    () => Deno.serve({ hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) }, handle.fetch),
+  );
   const addr = await listening;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const url = `http://${host}:${addr.port}`;

@@ -436,7 +436,10 @@ function registerAudit(client: Command): void {
 export function registerClient(program: Command): void {
   const client = program.command("client")
     .description("call the REST API (api.client.url; token from api.client.security.bearer_token)")
-    .option("--url <url>", "API base URL (default: $OSAPI_URL, then api.client.url, then api.server.host:port)")
+    .option(
+      "--url <url>",
+      "API base URL (default: $OSAPI_URL, then api.client.url, then api.server.host:port)",
+    )
     .option("--token <token>", "bearer token (default: $OSAPI_TOKEN, then configuration)")
     .option("--json", "print the API's JSON instead of tables") as unknown as Command;
   registerSystem(client);
