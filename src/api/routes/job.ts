@@ -172,11 +172,14 @@ export function jobDetail(rec: JobRecord, caller: Caller | undefined): z.infer<t
       timestamp: e.time,
       event: e.type,
       ...(e.hostname ? { hostname: e.hostname } : {}),
-      ...(e.detail && e.type !== "failed" ? { message: e.detail } : {}),
-      ...(e.detail && e.type === "failed" && shown ? { error: e.detail } : {}),
+      ...(e.detail && !isErrorEvent(e.type) ? { message: e.detail } : {}),
+      ...(e.detail && isErrorEvent(e.type) && shown ? { error: e.detail } : {}),
     })),
   };
 }
+
+/** Events whose detail is an error text (redacted like results). */
+const isErrorEvent = (type: string) => type === "failed" || type === "delivery_failed";
 
 async function dlqCount(deps: AppDeps): Promise<number | undefined> {
   if (!deps.nc) return undefined;
