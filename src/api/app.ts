@@ -16,6 +16,7 @@ import { AuditLog } from "./audit_log.ts";
 import type { ApiApp, ApiEnv, AppDeps } from "./context.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { errorHandler, notFound, validationHook } from "./middleware/errors.ts";
+import { natsGate } from "./nats_state.ts";
 import { observe } from "./middleware/observe.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
@@ -78,7 +79,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   };
 
   const app: ApiApp = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  app.onError(errorHandler(log));
+  app.onError(errorHandler(log, opts.nc));
   app.notFound(notFound);
   registerSecurityScheme(app);
 
@@ -95,6 +96,13 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     );
   }
   app.use("*", authenticate({ signingKey, roles, log }));
+  app.use(
+    "*",
+    natsGate(
+      opts.nc,
+      (p) => /^\/(health|docs|openapi\.json)/.test(p) || p === config.telemetry.metrics.path,
+    ),
+  );
   const maxBody = config.api.server.max_body;
   const limit = bodyLimit({
     maxSize: maxBody,

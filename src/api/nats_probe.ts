@@ -1,5 +1,6 @@
 /** Bounded checks of the API's NATS connection (health and metrics use them). */
 import type { NatsConnection } from "@nats-io/transport-node";
+import { natsUnavailable } from "./nats_state.ts";
 
 /** Outcome of {@link probeNats}. */
 export type NatsProbe = { ok: true; rttMs: number } | { ok: false; error: string };
@@ -23,7 +24,8 @@ export function probeNats(
   timeoutMs = 1_000,
 ): Promise<NatsProbe> {
   if (!nc) return Promise.resolve({ ok: false, error: "no NATS connection" });
-  if (nc.isClosed()) return Promise.resolve({ ok: false, error: "NATS connection closed" });
+  const unavailable = natsUnavailable(nc);
+  if (unavailable) return Promise.resolve({ ok: false, error: unavailable });
   return withTimeout(
     nc.rtt().then((rttMs): NatsProbe => ({ ok: true, rttMs }), (e): NatsProbe => ({
       ok: false,

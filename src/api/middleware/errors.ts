@@ -11,14 +11,20 @@ import { RouteError } from "../../nats/subjects.ts";
 import type { Logger } from "../../log.ts";
 import { ApiError, problemResponse } from "../problem.ts";
 import { formatIssues } from "../operations.ts";
+import { natsUnavailable, trackNatsConnection, unavailableResponse } from "../nats_state.ts";
+import type { NatsConnection } from "@nats-io/transport-node";
 
 /** True for errors the job layer raises about an operation's type or data. */
 export function isOperationInputError(e: unknown): boolean {
   return e instanceof OperationError || e instanceof OperationInputError;
 }
 
-/** The app's error handler: known errors keep their status, the rest is a logged 500. */
-export function errorHandler(log: Logger): ErrorHandler {
+/**
+ * The app's error handler: known errors keep their status, NATS being away is a 503 with
+ * Retry-After (see nats_state.ts), the rest is a logged 500.
+ */
+export function errorHandler(log: Logger, nc?: NatsConnection): ErrorHandler {
+  trackNatsConnection(nc);
   return (err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err.status, err.detail);
     if (err instanceof TargetError || err instanceof RouteError || isOperationInputError(err)) {
@@ -29,6 +35,11 @@ export function errorHandler(log: Logger): ErrorHandler {
       const detail = err.message ||
         (status === 415 ? "request body must be application/json" : "bad request");
       return problemResponse(c, status, detail);
+    }
+    const unavailable = natsUnavailable(nc, err);
+    if (unavailable) {
+      log.warn("request failed: NATS unavailable", { path: c.req.path, error: unavailable });
+      return unavailableResponse(c, unavailable);
     }
     log.error("request failed", {
       method: c.req.method,

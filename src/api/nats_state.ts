@@ -1,0 +1,92 @@
+/**
+ * Whether the API's NATS connection can serve requests right now: it follows the connection's
+ * status events (down from a disconnect until the reconnect) and recognises the errors NATS
+ * raises while it is gone, so that requests get `503` with `Retry-After` (not `500`) while the
+ * nats-server restarts, and `/health/ready` gives the same reason.
+ */
+import type { Context } from "hono";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { errors } from "@nats-io/nats-core";
+import { JetStreamApiError, JetStreamError } from "@nats-io/jetstream";
+import { PROBLEM_MEDIA_TYPE, problemBody } from "./problem.ts";
+
+/** Seconds a client is told to wait before retrying (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 2;
+
+const connected = new WeakMap<NatsConnection, { up: boolean }>();
+
+/** Starts following `nc`'s status events (once per connection). */
+export function trackNatsConnection(nc: NatsConnection | undefined): void {
+  if (!nc || connected.has(nc)) return;
+  const state = { up: true };
+  connected.set(nc, state);
+  (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect" || s.type === "reconnecting") state.up = false;
+      else if (s.type === "reconnect") state.up = true;
+    }
+  })().catch(() => {});
+}
+
+/** JetStream API error codes that mean "not now" (temporarily unavailable, no leader...). */
+const UNAVAILABLE_JS_CODES = new Set([10008]);
+
+function isUnavailableError(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; depth++) {
+    if (
+      cur instanceof errors.PermissionViolationError || cur instanceof errors.AuthorizationError
+    ) {
+      return false;
+    }
+    if (
+      cur instanceof errors.ConnectionError || cur instanceof errors.ClosedConnectionError ||
+      cur instanceof errors.DrainingConnectionError || cur instanceof errors.TimeoutError ||
+      cur instanceof errors.NoRespondersError || cur.name === "JetStreamNotEnabled"
+    ) return true;
+    if (
+      cur instanceof JetStreamApiError && (cur.status === 503 || UNAVAILABLE_JS_CODES.has(cur.code))
+    ) {
+      return true;
+    }
+    // a JetStream status error (e.g. 503 while the server's JetStream is not ready yet)
+    if (cur instanceof JetStreamError && (cur as { code?: unknown }).code === 503) return true;
+    cur = cur.cause;
+  }
+  return false;
+}
+
+/**
+ * Why NATS cannot serve a request now (connection closed, reconnecting, or `err` is a NATS
+ * connection, timeout or no-responders failure), or undefined.
+ */
+export function natsUnavailable(nc: NatsConnection | undefined, err?: unknown): string | undefined {
+  if (nc?.isClosed()) return "the API's NATS connection is closed";
+  if (nc && connected.get(nc)?.up === false) return "NATS is reconnecting; retry shortly";
+  if (err !== undefined && isUnavailableError(err)) {
+    return `NATS is unavailable (${(err as Error).message}); retry shortly`;
+  }
+  return undefined;
+}
+
+/** `503` problem+json with `Retry-After`, for {@link natsUnavailable}'s reason. */
+export function unavailableResponse(c: Context, reason: string): Response {
+  return c.body(JSON.stringify(problemBody(503, reason, c.req.path)), 503, {
+    "Content-Type": PROBLEM_MEDIA_TYPE,
+    "Retry-After": String(RETRY_AFTER_SECONDS),
+  });
+}
+
+/**
+ * Middleware answering `503` at once while NATS is away (instead of waiting for NATS timeouts),
+ * for every path but those in `exempt` (health, docs, metrics answer by themselves).
+ */
+export function natsGate(nc: NatsConnection | undefined, exempt: (path: string) => boolean) {
+  trackNatsConnection(nc);
+  return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
+    if (!exempt(c.req.path)) {
+      const reason = natsUnavailable(nc);
+      if (reason) return unavailableResponse(c, reason);
+    }
+    await next();
+  };
+}
