@@ -14,7 +14,7 @@ import type { Logger } from "../log.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { AuditLog } from "./audit_log.ts";
 import type { ApiApp, ApiEnv, AppDeps } from "./context.ts";
-import { authenticate } from "./middleware/auth.ts";
+import { authenticate, DOCS_PATHS, PUBLIC_PATHS } from "./middleware/auth.ts";
 import { errorHandler, notFound, validationHook } from "./middleware/errors.ts";
 import { natsGate } from "./nats_state.ts";
 import { observe } from "./middleware/observe.ts";
@@ -95,7 +95,10 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
       }),
     );
   }
-  app.use("*", authenticate({ signingKey, roles, log }));
+  const publicPaths = config.api.server.docs.require_token
+    ? PUBLIC_PATHS
+    : new Set([...PUBLIC_PATHS, ...DOCS_PATHS]);
+  app.use("*", authenticate({ signingKey, roles, log, publicPaths }));
   app.use(
     "*",
     natsGate(

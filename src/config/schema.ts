@@ -310,6 +310,12 @@ export const schema = section("osapi configuration", {
           allow_origins: strings([], "origins allowed to call the API from a browser"),
         }),
       }),
+      docs: section("the API's documentation: /openapi.json and /docs", {
+        require_token: bool(
+          false,
+          "require a valid bearer token for /openapi.json and /docs (default: public)",
+        ),
+      }),
       jobs: section("how the API waits for job results", {
         timeout: duration("30s", "longest wait for results before answering"),
         quiet_period: duration("500ms", "broadcast: stop waiting this long after the last result"),
