@@ -1,8 +1,8 @@
 /** A taken port names its key and how to override it (variable and --set), for NATS and API. */
 import assert from "node:assert/strict";
-import { natsServerBin } from "../helpers/nats_server.ts";
 import { runOsapi } from "../helpers/osapi.ts";
 import { freePorts } from "../helpers/ports.ts";
+import { serveEnv } from "../helpers/serve.ts";
 
 async function serveWithHeldPort(which: "nats" | "api") {
   const dir = await Deno.makeTempDir({ prefix: "osapi-port-test-" });
@@ -11,14 +11,7 @@ async function serveWithHeldPort(which: "nats" | "api") {
   try {
     return await runOsapi(["serve"], {
       cwd: dir,
-      env: {
-        XDG_DATA_HOME: `${dir}/data`,
-        XDG_CACHE_HOME: `${dir}/cache`,
-        OSAPI_NATS_SERVER_BINARY: await natsServerBin(),
-        OSAPI_NATS_SERVER_PORT: String(natsPort),
-        OSAPI_NATS_SERVER_HTTP_PORT: String(httpPort),
-        OSAPI_API_SERVER_PORT: String(apiPort),
-      },
+      env: await serveEnv(dir, [natsPort, httpPort, apiPort]),
     });
   } finally {
     held.close();
