@@ -29,7 +29,7 @@ export function probeNats(
   return withTimeout(
     nc.rtt().then((rttMs): NatsProbe => ({ ok: true, rttMs }), (e): NatsProbe => ({
       ok: false,
-      error: (e as Error).message,
+      error: natsUnavailable(nc, e) ?? (e as Error).message,
     })),
     timeoutMs,
     () => ({ ok: false, error: `NATS did not answer within ${timeoutMs} ms` }),

@@ -55,6 +55,14 @@ function isUnavailableError(e: unknown): boolean {
   return false;
 }
 
+function isDisconnect(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; depth++) {
+    if (cur instanceof errors.ConnectionError) return true;
+    cur = cur.cause;
+  }
+  return false;
+}
+
 /**
  * Why NATS cannot serve a request now (connection closed, reconnecting, or `err` is a NATS
  * connection, timeout or no-responders failure), or undefined.
@@ -63,7 +71,9 @@ export function natsUnavailable(nc: NatsConnection | undefined, err?: unknown): 
   if (nc?.isClosed()) return "the API's NATS connection is closed";
   if (nc && connected.get(nc)?.up === false) return "NATS is reconnecting; retry shortly";
   if (err !== undefined && isUnavailableError(err)) {
-    return `NATS is unavailable (${(err as Error).message}); retry shortly`;
+    // a dropped connection is noticed by a request before the status event arrives
+    const what = isDisconnect(err) ? "reconnecting" : "unavailable";
+    return `NATS is ${what} (${(err as Error).message}); retry shortly`;
   }
   return undefined;
 }

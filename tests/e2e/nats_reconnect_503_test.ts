@@ -20,9 +20,21 @@ Deno.test("kill -9 of nats-server under requests: 503 with Retry-After, no 500",
   assert.ok(pid);
   Deno.kill(pid, "SIGKILL");
 
+  // Readiness is polled on its own (job requests in flight may wait for NATS timeouts).
+  const readiness = (async () => {
+    const seen: { status: string; error?: string }[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const h = await fetch(`${s.apiUrl}/health/ready`);
+      const body = await h.json();
+      if (h.status === 503) seen.push(body);
+      if (seen.length > 0 && h.status === 200) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return seen;
+  })();
+
   const statuses: number[] = [];
   let unavailable: { retryAfter: string | null; type: string | null; detail: string } | undefined;
-  let ready: { status: string; error?: string } | undefined;
   let recovered = false;
   // Bounded: at most 400 rounds of 3 concurrent requests.
   for (let round = 0; round < 400 && !recovered; round++) {
@@ -34,7 +46,10 @@ Deno.test("kill -9 of nats-server under requests: 503 with Retry-After, no 500",
     for (const r of answers) {
       statuses.push(r.status);
       const text = await r.text();
-      assert.notEqual(r.status, 500, text);
+      if (r.status === 500) {
+        const logged = s.output().split("\n").filter((l) => l.includes("request failed"));
+        assert.fail(`500: ${text}\n${logged.join("\n")}`);
+      }
       if (r.status === 503) {
         unavailable ??= {
           retryAfter: r.headers.get("retry-after"),
@@ -43,20 +58,23 @@ Deno.test("kill -9 of nats-server under requests: 503 with Retry-After, no 500",
         };
       }
     }
-    const h = await fetch(`${s.apiUrl}/health/ready`);
-    const body = await h.json();
-    if (h.status === 503 && !ready) ready = body;
-    recovered = unavailable !== undefined && answers.every((r) => r.status === 200) &&
-      h.status === 200;
+    recovered = unavailable !== undefined && answers.every((r) => r.status === 200);
     if (!recovered) await new Promise((r) => setTimeout(r, 25));
   }
+  const ready = await readiness;
   assert.ok(unavailable, `a 503 while NATS was away; statuses: ${statuses.join(",")}`);
   assert.equal(unavailable.type, "application/problem+json");
   assert.ok(Number(unavailable.retryAfter) > 0, `Retry-After: ${unavailable.retryAfter}`);
   assert.match(unavailable.detail, /NATS is (reconnecting|unavailable)/);
-  assert.ok(ready, "/health/ready was 503 while NATS was away");
-  assert.equal(ready.status, "not_ready");
-  assert.match(ready.error ?? "", /NATS is reconnecting/);
+  assert.ok(ready.length > 0, "/health/ready was 503 while NATS was away");
+  for (const r of ready) {
+    assert.equal(r.status, "not_ready");
+    assert.match(r.error ?? "", /NATS/);
+  }
+  assert.ok(
+    ready.some((r) => /NATS is reconnecting/.test(r.error ?? "")),
+    JSON.stringify(ready.slice(0, 5)),
+  );
   assert.ok(recovered, `requests succeed again after the restart; statuses: ${statuses.join(",")}`);
   assert.ok(statuses.every((c) => c === 200 || c === 503), statuses.join(","));
 });
