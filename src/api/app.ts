@@ -12,8 +12,9 @@ import type { Config } from "../config/schema.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 import type { Logger } from "../log.ts";
 import type { ApiApp, AppDeps } from "./context.ts";
-import { authenticate } from "./middleware/auth.ts";
+import { authenticate, DOCS_PATHS, PUBLIC_PATHS } from "./middleware/auth.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
+import { availabilityGate } from "./unavailable.ts";
 import { observe } from "./middleware/observe.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
@@ -91,7 +92,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   };
 
   const app: ApiApp = newApp();
-  app.onError(errorHandler(log));
+  app.onError(errorHandler(log, health));
   app.notFound(notFound);
   registerSecurityScheme(app);
 
@@ -108,7 +109,17 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
       }),
     );
   }
-  app.use("*", authenticate({ signingKey, roles, log }));
+  const publicPaths = config.api.server.docs.require_token
+    ? PUBLIC_PATHS
+    : new Set([...PUBLIC_PATHS, ...DOCS_PATHS]);
+  app.use("*", authenticate({ signingKey, roles, log, publicPaths }));
+  app.use(
+    "*",
+    availabilityGate(
+      health,
+      (p) => /^\/(health|docs|openapi\.json)/.test(p) || p === config.telemetry.metrics.path,
+    ),
+  );
   const maxBody = config.api.server.max_body;
   // Requests without a body (GET, DELETE...) pass through: Hono's bodyLimit skips them itself.
   app.use(

@@ -51,6 +51,11 @@ export interface HealthService {
   connection(): Promise<Check>;
   /** Components and statistics for `/health/status`. */
   status(): Promise<BackendStatus>;
+  /**
+   * Why the backend cannot serve requests now (e.g. NATS reconnecting), or why `error` means
+   * it is away; undefined when it can. The API then answers 503 with `Retry-After`.
+   */
+  unavailable(error?: unknown): string | undefined;
 }
 
 /** One audited request (field names as OSAPI's). */
@@ -95,6 +100,7 @@ export const NO_BACKEND: HealthService = {
   ready: () => Promise.resolve({ ok: false, error: "no NATS connection" }),
   connection: () => Promise.resolve({ ok: false, error: "no NATS connection" }),
   status: () => Promise.resolve({ nats: { ok: false, error: "no NATS connection" } }),
+  unavailable: () => undefined,
 };
 
 /** The security overview of `GET /security` (names and public keys only). */

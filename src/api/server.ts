@@ -1,6 +1,7 @@
 /** Serving the API app with Deno.serve on `api.server.host:port` (port 0 picks a free one). */
 import { loadSigningKey } from "../api_auth/signing_key.ts";
 import { type ApiHandle, createApp, type CreateAppOptions } from "./app.ts";
+import { listenOrExplain } from "./listen_error.ts";
 
 /** Options of {@link startApiServer}: those of the app, plus where to listen. */
 export interface StartApiOptions extends CreateAppOptions {
@@ -33,11 +34,12 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
   const handle = createApp({ ...opts, signingKey });
   const hostname = config.api.server.host;
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname,
-    port: opts.port ?? config.api.server.port,
-    onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, handle.fetch);
+  const port = opts.port ?? config.api.server.port;
+  const server = listenOrExplain(
+    "api.server.port",
+    port,
+    () => Deno.serve({ hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) }, handle.fetch),
+  );
   const addr = await listening;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const url = `http://${host}:${addr.port}`;

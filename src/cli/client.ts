@@ -6,9 +6,11 @@
  */
 import { adminTokenPath } from "../config/state_layout.ts";
 import type { Config } from "../config/schema.ts";
+import { apiClientUrl } from "../config/client_url.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
+import { rememberTokenLookup, unauthorizedHint } from "./hints.ts";
 import { keyValues, printJson, resultsTable, table } from "./client_output.ts";
 import { type Collection, registerOperationCommands } from "./client_operations.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
@@ -40,9 +42,15 @@ export async function clientFor(cmd: AnyCommand): Promise<{ api: ApiClient; json
   const flags = cmd.optsWithGlobals() as ClientFlags;
   const { config } = await loadFromCli(cmd);
   const env = (name: string) => Deno.env.get(name) || undefined;
-  const url = flags.url ?? env("OSAPI_URL") ?? config.api.client.url;
-  const token = flags.token ?? env("OSAPI_TOKEN") ??
-    (config.api.client.security.bearer_token || await readAdminToken(config));
+  const url = flags.url ?? env("OSAPI_URL") ?? apiClientUrl(config);
+  const given = flags.token ?? env("OSAPI_TOKEN") ?? config.api.client.security.bearer_token;
+  const token = given || await readAdminToken(config);
+  rememberTokenLookup({
+    given: !!given,
+    adminTokenFile: adminTokenPath(config),
+    fromFile: !!token && !given,
+    url,
+  });
   try {
     new URL(url);
   } catch {
@@ -57,7 +65,9 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
     return await f();
   } catch (e) {
     if (e instanceof ApiProblemError) {
-      throw new CliError(`${e.status} ${e.problem.title ?? "error"}: ${e.message}`);
+      throw new CliError(
+        `${e.status} ${e.problem.title ?? "error"}: ${e.message}${unauthorizedHint(e.status)}`,
+      );
     }
     if (e instanceof ApiConnectionError) throw new CliError(e.message);
     throw e;
@@ -319,7 +329,10 @@ function registerAudit(client: Command): void {
 export function registerClient(program: Command, operations: OperationTable = OPERATIONS): void {
   const client = program.command("client")
     .description("call the REST API (api.client.url; token from api.client.security.bearer_token)")
-    .option("--url <url>", "API base URL (default: $OSAPI_URL, then api.client.url)")
+    .option(
+      "--url <url>",
+      "API base URL (default: $OSAPI_URL, then api.client.url, then api.server.host:port)",
+    )
     .option("--token <token>", "bearer token (default: $OSAPI_TOKEN, then configuration)")
     .option("--json", "print the API's JSON instead of tables") as unknown as Command;
   registerOperationCommands(client, operations, {

@@ -8,6 +8,7 @@ import { type ServeParts, startServe, stopServeParts } from "../runtime/serve.ts
 import { loadFromCli } from "./context.ts";
 import { asCliError } from "./nats_server.ts";
 import { Shutdown } from "./signals.ts";
+import { serveHint } from "./hints.ts";
 
 /** Registers `serve`. */
 export function registerServe(program: Command): void {
@@ -34,10 +35,7 @@ export function registerServe(program: Command): void {
         return;
       }
       if (parts.adminToken?.created) {
-        console.error(
-          `\nosapi API: ${parts.api!.server.url}\nadmin token (0600): ${parts.adminToken.path}\n` +
-            `try: osapi client system hostname   (the client reads that token on this machine)\n`,
-        );
+        console.error(serveHint(parts.api!.server.url, parts.adminToken.path));
       }
       const gaveUp = parts.supervisor!.done.then(() => undefined, (e: unknown) => e);
       const first = await Promise.race([shutdown.signalled.then(() => undefined), gaveUp]);

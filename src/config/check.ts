@@ -4,6 +4,7 @@ import { roleIssues } from "../core/permissions.ts";
 import type { IssueSink } from "./fields.ts";
 import type { Config, NatsClientConfig } from "./schema.ts";
 import { formatDuration } from "./units.ts";
+import { compareVersions, MIN_NATS_SERVER_VERSION } from "./nats_version.ts";
 
 function requireKey(sink: IssueSink, path: string, value: string, why: string): void {
   if (value === "") sink.add(path, `${path}: required when ${why}`);
@@ -30,6 +31,13 @@ export function checkConfig(config: Config, sink: IssueSink): void {
   checkClient(sink, "job.worker.nats", config.job.worker.nats);
 
   const s = config.nats.server;
+  if (compareVersions(s.version, MIN_NATS_SERVER_VERSION) < 0) {
+    sink.add(
+      "nats.server.version",
+      `nats.server.version: ${JSON.stringify(s.version)} is too old; osapi needs nats-server ` +
+        `${MIN_NATS_SERVER_VERSION} or newer`,
+    );
+  }
   const why = `nats.server.auth.type is "${s.auth.type}"`;
   if (s.auth.type === "token") requireKey(sink, "nats.server.auth.token", s.auth.token, why);
   if (s.auth.type === "user_pass") {

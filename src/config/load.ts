@@ -67,6 +67,17 @@ function rawFromString(node: Node, value: string): unknown {
   return value;
 }
 
+/**
+ * Where to report a YAML error: the parser places some errors (e.g. a bad indentation) on the
+ * line break before the offending line; those are moved to the first character of that line.
+ */
+export function errorOffset(text: string, offset: number): number {
+  if (text[offset] !== "\n" && text[offset] !== "\r") return offset;
+  let i = offset + (text.startsWith("\r\n", offset) ? 2 : 1);
+  while (text[i] === " " || text[i] === "\t") i++;
+  return i < text.length ? i : offset;
+}
+
 /** Parses YAML text into a raw tree; syntax errors name the line and column. */
 export function parseYaml(text: string, source: string): unknown {
   const lineCounter = new LineCounter();
@@ -74,7 +85,7 @@ export function parseYaml(text: string, source: string): unknown {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
+        const pos = lineCounter.linePos(errorOffset(text, e.pos[0]));
         const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
         return { path: where, message: `${where}: YAML syntax error: ${e.message.split("\n")[0]}` };
       }),
@@ -111,9 +122,10 @@ export function applyOverrides(
   raw: Record<string, unknown>,
   env: Record<string, string>,
   sets: string[],
-): { warnings: string[]; issues: ConfigIssue[] } {
+): { warnings: string[]; issues: ConfigIssue[]; origins: Map<string, string> } {
   const warnings: string[] = [];
   const issues: ConfigIssue[] = [];
+  const origins = new Map<string, string>();
   const byEnv = new Map<string, { path: string[]; node: Node }>();
   const byPath = new Map<string, { path: string[]; node: Node }>();
   for (const e of entries(schema)) {
@@ -135,6 +147,7 @@ export function applyOverrides(
       continue;
     }
     setPath(raw, e.path, rawFromString(e.node, value));
+    origins.set(e.path.join("."), `environment variable ${name}`);
   }
   for (const set of sets) {
     const eq = set.indexOf("=");
@@ -151,8 +164,9 @@ export function applyOverrides(
       continue;
     }
     setPath(raw, e.path, rawFromString(e.node, set.slice(eq + 1)));
+    origins.set(key, `--set ${key}`);
   }
-  return { warnings, issues };
+  return { warnings, issues, origins };
 }
 
 /** Parses and checks a raw tree (already merged with overrides). */
@@ -186,7 +200,31 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   if (!isObject(raw)) {
     throw new ConfigError([{ path: "(root)", message: `${name}: expected a mapping at the top` }]);
   }
-  const { warnings, issues } = applyOverrides(raw, env, opts.sets ?? []);
+  const { warnings, issues, origins } = applyOverrides(raw, env, opts.sets ?? []);
   if (issues.length > 0) throw new ConfigError(issues, name);
-  return { config: configFromRaw(raw, name), source, warnings };
+  try {
+    return { config: configFromRaw(raw, name), source, warnings };
+  } catch (e) {
+    throw e instanceof ConfigError ? withOrigins(e, origins, name) : e;
+  }
+}
+
+/**
+ * Names the environment variable or `--set` flag behind each issue of an overridden key (a
+ * file's name is only the source of what the overrides did not set).
+ */
+function withOrigins(e: ConfigError, origins: Map<string, string>, name: string): ConfigError {
+  const originOf = (path: string) => {
+    for (const [key, origin] of origins) {
+      if (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) return origin;
+    }
+    return undefined;
+  };
+  let fromFile = false;
+  const issues = e.issues.map((i) => {
+    const origin = originOf(i.path);
+    if (!origin) fromFile = true;
+    return origin ? { ...i, message: `${origin}: ${i.message}` } : i;
+  });
+  return new ConfigError(issues, fromFile ? name : "configuration overrides");
 }

@@ -310,13 +310,22 @@ export const schema = section("osapi configuration", {
           allow_origins: strings([], "origins allowed to call the API from a browser"),
         }),
       }),
+      docs: section("the API's documentation: /openapi.json and /docs", {
+        require_token: bool(
+          false,
+          "require a valid bearer token for /openapi.json and /docs (default: public)",
+        ),
+      }),
       jobs: section("how the API waits for job results", {
         timeout: duration("30s", "longest wait for results before answering"),
         quiet_period: duration("500ms", "broadcast: stop waiting this long after the last result"),
       }),
     }),
     client: section("the CLI client", {
-      url: str("http://127.0.0.1:8080", "API base URL"),
+      url: str(
+        "",
+        "API base URL (empty: http://<api.server.host>:<api.server.port>, a wildcard host as 127.0.0.1)",
+      ),
       security: section("client credentials", {
         bearer_token: str("", "bearer token sent to the API", { secret: true }),
       }),

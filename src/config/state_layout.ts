@@ -24,18 +24,20 @@ function env(name: string): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-/** The state directory: `data_dir`, else `$XDG_DATA_HOME/osapi`, else `./.osapi`. */
-export function dataDir(config: Config): string {
+/**
+ * The state directory: `data_dir`, else `$XDG_DATA_HOME/osapi`, else `./.osapi`. `xdgDataHome`
+ * is this process's `XDG_DATA_HOME` unless given (e.g. a systemd unit's environment).
+ */
+export function dataDir(config: Config, xdgDataHome = env("XDG_DATA_HOME")): string {
   if (config.data_dir !== "") return config.data_dir;
-  const xdg = env("XDG_DATA_HOME");
-  return xdg ? `${xdg}/osapi` : "./.osapi";
+  return xdgDataHome ? `${xdgDataHome}/osapi` : "./.osapi";
 }
 
 /** The JetStream store directory: `nats.server.store_dir`, else `<data_dir>/jetstream`. */
-export function storeDir(config: Config): string {
+export function storeDir(config: Config, xdgDataHome = env("XDG_DATA_HOME")): string {
   return config.nats.server.store_dir !== ""
     ? config.nats.server.store_dir
-    : `${dataDir(config)}/jetstream`;
+    : `${dataDir(config, xdgDataHome)}/jetstream`;
 }
 
 /** The cache root: `$XDG_CACHE_HOME/osapi`, else `$HOME/.cache/osapi`, else `./.osapi/cache`. */

@@ -65,6 +65,7 @@ export type JobEventType =
   | "started"
   | "completed"
   | "failed"
+  | "delivery_failed"
   | "retried";
 
 /** One status event of a job (per host where it applies). */
@@ -74,7 +75,7 @@ export interface JobEvent {
   hostname?: string;
   /** ISO 8601 time. */
   time: string;
-  /** Error text for `failed`, new job id for `retried`. */
+  /** Error text for `failed` and `delivery_failed`, new job id for `retried`. */
   detail?: string;
 }
 

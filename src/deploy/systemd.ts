@@ -28,16 +28,45 @@ function absolute(path: string, base: string): string {
   return path.startsWith("/") ? path : `${base}/${path.replace(/^\.\//, "")}`;
 }
 
+/** The unit's state directory (StateDirectory=osapi), its working directory and XDG_DATA_HOME. */
+const STATE_BASE = "/var/lib";
+const STATE_DIR = `${STATE_BASE}/osapi`;
+/** Paths ProtectHome=true makes inaccessible. */
+const HOME_PATHS = ["/home", "/root", "/run/user"];
+
+const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+
+/**
+ * The paths the unit must be able to write, computed with the unit's environment (not the
+ * caller's): `data_dir` and the JetStream store (for the server components), where
+ * `XDG_DATA_HOME=/var/lib` and relative paths start at the working directory. Paths inside
+ * another writable path are left out; paths outside the StateDirectory are marked optional
+ * (`-`), so a missing directory leaves it read-only (osapi then names it) instead of failing
+ * the unit's namespace set-up.
+ */
+export function unitWritablePaths(component: UnitComponent, config: Config): string[] {
+  const paths = [absolute(dataDir(config, STATE_BASE), STATE_DIR)];
+  if (component === "serve" || component === "nats") {
+    paths.push(absolute(storeDir(config, STATE_BASE), STATE_DIR));
+  }
+  const kept = [STATE_DIR];
+  for (const p of paths.map((p) => p.replace(/\/+$/, ""))) {
+    if (!kept.some((k) => under(p, k))) kept.push(p);
+  }
+  return kept.map((p) => (under(p, STATE_DIR) ? p : `-${p}`));
+}
+
 /**
  * A hardened unit: dedicated user, NoNewPrivileges, ProtectSystem=strict, ReadWritePaths for
- * the state and store directories, Restart=on-failure. Every component runs as the dedicated
- * user; the worker additionally keeps CAP_NET_RAW for ping.
+ * the state and store directories (see {@link unitWritablePaths}), ProtectHome (read-only
+ * when a writable path lies under a home directory), Restart=on-failure. Every component runs
+ * as the dedicated user; the worker additionally keeps CAP_NET_RAW for ping.
  */
 export function systemdUnit(component: UnitComponent, config: Config, opts: UnitOptions): string {
   const { args, description } = COMMANDS[component];
-  const base = "/var/lib/osapi";
-  const writable = new Set<string>([absolute(dataDir(config), base)]);
-  if (component === "serve" || component === "nats") writable.add(absolute(storeDir(config), base));
+  const writable = unitWritablePaths(component, config);
+  const needed = [...writable.map((p) => p.replace(/^-/, "")), opts.configFile, opts.binary];
+  const inHome = needed.some((p) => HOME_PATHS.some((h) => under(p, h)));
   const isWorker = component === "worker" || component === "serve";
   const lines = [
     "[Unit]",
@@ -57,14 +86,16 @@ export function systemdUnit(component: UnitComponent, config: Config, opts: Unit
     "RestartSec=2s",
     "StateDirectory=osapi",
     "StateDirectoryMode=0700",
-    "WorkingDirectory=/var/lib/osapi",
-    "Environment=XDG_DATA_HOME=/var/lib",
+    `WorkingDirectory=${STATE_DIR}`,
+    `Environment=XDG_DATA_HOME=${STATE_BASE}`,
     "Environment=XDG_CACHE_HOME=/var/cache",
     "CacheDirectory=osapi",
     "NoNewPrivileges=true",
     "ProtectSystem=strict",
-    `ReadWritePaths=${[...writable].join(" ")}`,
-    "ProtectHome=true",
+    `ReadWritePaths=${writable.join(" ")}`,
+    // A state path, the configuration or the binary under /home, /root or /run/user must stay
+    // reachable: read-only then, with the ReadWritePaths above still writable.
+    `ProtectHome=${inHome ? "read-only" : "true"}`,
     "PrivateTmp=true",
     "PrivateDevices=true",
     "ProtectKernelTunables=true",

@@ -7,6 +7,7 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { deadline, TimeoutError } from "@nats-io/nats-core";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BackendStatus, Check, HealthService } from "../api/ports.ts";
+import { natsUnavailable, trackNatsConnection } from "../nats/availability.ts";
 import type { Logger } from "../log.ts";
 import { kvStream, type SubjectRouter } from "../nats/subjects.ts";
 import { SharedCheck } from "./cache.ts";
@@ -57,6 +58,11 @@ export class NatsHealth implements HealthService {
       keep: (c) => c.ok,
     });
     this.#watch(opts.log).catch(() => {});
+    trackNatsConnection(nc);
+  }
+
+  unavailable(error?: unknown): string | undefined {
+    return natsUnavailable(this.nc, error);
   }
 
   /** How many readiness checks ran (each is one PING and one round of stream lookups). */
@@ -95,7 +101,8 @@ export class NatsHealth implements HealthService {
   }
 
   ready(): Promise<Check> {
-    if (this.nc.isClosed()) return Promise.resolve({ ok: false, error: "NATS connection closed" });
+    const away = natsUnavailable(this.nc);
+    if (away) return Promise.resolve({ ok: false, error: away });
     return this.#ready.get();
   }
 

@@ -7,6 +7,7 @@
  * `js.publish`/`kv.put`. Reads, watches and everything off the hot path keep using the library.
  */
 import { createInbox, headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { errors } from "@nats-io/nats-core";
 import { kvKeySubject, type SubjectRouter } from "../nats/subjects.ts";
 import { OsapiError } from "../core/errors.ts";
 
@@ -25,11 +26,16 @@ export class PublishError extends OsapiError {
   /** The JetStream error code (e.g. 10071 wrong last sequence), when JetStream answered. */
   readonly errCode?: number;
 
+  /** `cause`: the NATS error of a publish that got no answer (timeout, closed connection). */
   constructor(message: string, errCode?: number, options?: ErrorOptions) {
     super("job.publish_failed", message, options);
     if (errCode !== undefined) this.errCode = errCode;
   }
 }
+
+/** The connection closed before an acknowledgement came (NATS unavailable, not refused). */
+const closedError = () =>
+  new PublishError("connection closed", undefined, { cause: new errors.ClosedConnectionError() });
 
 interface Waiting {
   resolve: (ack: PubAck) => void;
@@ -93,13 +99,13 @@ export class JetStreamPublisher {
     });
     nc.closed().then(() => {
       this.#closed = true;
-      this.#failAll(new PublishError("connection closed"));
+      this.#failAll(closedError());
     });
   }
 
   /** Publishes `data` on `subject` (a stream subject) and resolves with its acknowledgement. */
   publish(subject: string, data: Uint8Array, hdrs?: MsgHdrs): Promise<PubAck> {
-    if (this.#closed) return Promise.reject(new PublishError("connection closed"));
+    if (this.#closed) return Promise.reject(closedError());
     const token = (this.#next = (this.#next + 1) % Number.MAX_SAFE_INTEGER).toString(36);
     const { promise, resolve, reject } = Promise.withResolvers<PubAck>();
     this.#waiting.set(token, { resolve, reject, deadline: Date.now() + PUBLISH_TIMEOUT_MS });
@@ -138,7 +144,13 @@ export class JetStreamPublisher {
       for (const [token, w] of this.#waiting) {
         if (w.deadline > now) continue;
         this.#waiting.delete(token);
-        w.reject(new PublishError(`no JetStream acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`));
+        w.reject(
+          new PublishError(
+            `no JetStream acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`,
+            undefined,
+            { cause: new errors.TimeoutError() },
+          ),
+        );
       }
       if (this.#waiting.size === 0) {
         clearInterval(sweep);

@@ -89,7 +89,7 @@ export async function startServe(
     parts.adminToken = await ensureAdminToken(config, key);
     log.info("osapi is ready", {
       api: parts.api.server.url,
-      admin_token: parts.adminToken.path,
+      admin_token: await Deno.realPath(parts.adminToken.path),
       worker: parts.worker.hostname,
     });
     return serve;

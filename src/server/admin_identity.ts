@@ -23,6 +23,7 @@ import { describeFsError, parseSeedFile } from "../nats/auth_options.ts";
 import type { Logger } from "../log.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
 import { OsapiError } from "../core/errors.ts";
+import { connectHost } from "../config/client_url.ts";
 
 /** How the supervisor authenticates to the nats-server it runs. */
 export type AdminIdentity =
@@ -165,10 +166,8 @@ export function adminPublicKey(identity: AdminIdentity): string | undefined {
   return identity.kind === "nkey" ? identity.publicKey : undefined;
 }
 
-/** A wildcard listen address becomes loopback for connecting. */
-export function connectHost(host: string): string {
-  return host === "" || host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
-}
+/** A wildcard listen address becomes loopback for connecting (defined with the client URL). */
+export { connectHost };
 
 /**
  * A client configuration that connects as the admin identity to the local supervised server:

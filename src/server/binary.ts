@@ -23,12 +23,10 @@ import {
 } from "./download.ts";
 import { readTarGz } from "./tar.ts";
 import { OsapiError } from "../core/errors.ts";
+import { compareVersions, MIN_NATS_SERVER_VERSION } from "../config/nats_version.ts";
 
-/**
- * The oldest nats-server osapi works with: 2.11 answers batched direct gets, how the API reads
- * its buckets without creating consumers (src/job/store.ts).
- */
-export const MIN_NATS_SERVER_VERSION = "2.11.0";
+/** The oldest nats-server osapi works with, and version comparison (shared with the config). */
+export { compareVersions, MIN_NATS_SERVER_VERSION };
 
 /** The part of the server configuration binary resolution reads. */
 export type BinaryConfig = Pick<NatsServerConfig, "binary" | "version" | "download_url">;
@@ -71,17 +69,6 @@ export interface BinaryOptions {
 const HOW_TO_PROVIDE = "provide one by setting nats.server.binary to a nats-server path, " +
   `putting nats-server (>= ${MIN_NATS_SERVER_VERSION}) on PATH, or running \`osapi nats install\` ` +
   "with nats.server.download_url pointing at a reachable release mirror";
-
-/** Compares dotted versions numerically (pre-release suffixes ignored): <0, 0 or >0. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, "").split("-")[0].split(".").map(Number);
-  const [pa, pb] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] || 0) - (pb[i] || 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** Runs `<path> --version` and returns the version it reports (e.g. "2.14.5"). */
 export async function natsServerVersion(path: string): Promise<string> {
@@ -271,7 +258,11 @@ export async function installNatsServer(
     return await download(config, { ...opts, cacheRoot });
   } catch (e) {
     throw new NatsBinaryError(
-      `installing nats-server v${config.version} failed: ${(e as Error).message}`,
+      `installing nats-server v${config.version} failed: ${(e as Error).message}; ` +
+        "give a binary with nats.server.binary (OSAPI_NATS_SERVER_BINARY) or put nats-server " +
+        `(>= ${MIN_NATS_SERVER_VERSION}) on PATH, or point nats.server.download_url ` +
+        "(OSAPI_NATS_SERVER_DOWNLOAD_URL) at a mirror serving v<version>/SHA256SUMS and the " +
+        "release archives",
       false,
       { cause: e },
     );

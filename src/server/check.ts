@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import { storeDir } from "../config/state_layout.ts";
+import { bindFailure, overrideHint } from "../config/listen_hint.ts";
 import { checkServerTls } from "../nats/tls_check.ts";
 import { OsapiError } from "../core/errors.ts";
 
@@ -61,14 +62,10 @@ export function checkPortsFree(config: Config): void {
     try {
       listener = Deno.listen({ hostname: p.host, port: p.port, transport: "tcp" });
     } catch (e) {
-      const why = e instanceof Deno.errors.AddrInUse
-        ? "is already in use (another nats-server or program listens there)"
-        : e instanceof Deno.errors.PermissionDenied
-        ? "cannot be bound: permission denied"
-        : e instanceof Deno.errors.AddrNotAvailable
-        ? "cannot be bound: the address is not on this host"
-        : `cannot be bound: ${(e as Error).message}`;
-      throw new PreflightError(`${p.key}: port ${p.port} on ${p.host} ${why}`);
+      const why = bindFailure(e, "another nats-server") ??
+        `cannot be bound: ${(e as Error).message}`;
+      const hint = overrideHint(p.key, p.key.endsWith("listen") ? "<host:port>" : "<port>");
+      throw new PreflightError(`${p.key}: port ${p.port} on ${p.host} ${why}; ${hint}`);
     } finally {
       listener?.close();
     }

@@ -15,6 +15,7 @@ import { decodeJson } from "../job/store.ts";
 import { type HostResult, type Job, type JobEvent, OperationInputError } from "../core/job.ts";
 import type { Provider } from "./providers/mod.ts";
 import { errorMessage } from "../core/errors.ts";
+import { isPermanentFailure } from "./permanent.ts";
 
 /** Headers on a dead-lettered job. */
 export const DLQ_HEADERS = {
@@ -177,7 +178,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const duration = Math.round(performance.now() - t0);
-      if (e instanceof OperationInputError) {
+      if (isPermanentFailure(e)) {
         await finish(msg, ctx, job, failed(ctx, error, duration), events);
         return;
       }
@@ -250,6 +251,18 @@ async function fail(
       delay_ms: delay,
       error,
     });
+    // The timeline shows the failed delivery (the job stays processing until it finishes).
+    await ctx.records.events(job.id, [{
+      type: "delivery_failed",
+      hostname: ctx.hostname,
+      time: new Date().toISOString(),
+      detail: error,
+    }]).catch((e) =>
+      ctx.log.warn("storing the delivery_failed event failed", {
+        job_id: job.id,
+        error: (e as Error).message,
+      })
+    );
     msg.nak(delay);
     return;
   }

@@ -12,12 +12,22 @@ Deno.test("README names the two commands a newcomer runs", async () => {
   assert.match(readme, /npx -y deno@2\.9\.6 task test/);
 });
 
-Deno.test("osapi.yaml in the repository is `osapi config init`'s output", async () => {
+Deno.test("docs/osapi.example.yaml is `osapi config init`'s output", async () => {
   const { initYaml } = await import("../../src/config/write.ts");
-  const file = await Deno.readTextFile(new URL("../../osapi.yaml", import.meta.url));
+  const file = await Deno.readTextFile(new URL("../../docs/osapi.example.yaml", import.meta.url));
   assert.equal(
     file,
     initYaml(),
-    "osapi.yaml is stale: run `deno task osapi config init > osapi.yaml`",
+    "docs/osapi.example.yaml is stale: run `deno task osapi config init > docs/osapi.example.yaml`",
   );
+});
+
+Deno.test("a fresh clone has no ./osapi.yaml: serve uses the embedded default, config init works", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const tracked = new Deno.Command("git", { args: ["ls-files", "osapi.yaml"], cwd: root });
+  const out = await tracked.output();
+  if (!out.success) return; // not a git checkout (e.g. an unpacked release): nothing to check
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "", "osapi.yaml is tracked");
+  const ignore = await Deno.readTextFile(`${root}.gitignore`);
+  assert.match(ignore, /^\/osapi\.yaml$/m, "a local osapi.yaml is not committed by accident");
 });

@@ -34,6 +34,21 @@ export async function pidsWith(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** The environment of a `serve` with state under `dir` on the given NATS, monitor, API ports. */
+export async function serveEnv(
+  dir: string,
+  [natsPort, httpPort, apiPort]: number[],
+): Promise<Record<string, string>> {
+  return {
+    XDG_DATA_HOME: `${dir}/data`,
+    XDG_CACHE_HOME: `${dir}/cache`,
+    OSAPI_NATS_SERVER_BINARY: await natsServerBin(),
+    OSAPI_NATS_SERVER_PORT: String(natsPort),
+    OSAPI_NATS_SERVER_HTTP_PORT: String(httpPort),
+    OSAPI_API_SERVER_PORT: String(apiPort),
+  };
+}
+
 /** Where a restarted `serve` finds its predecessor's state and ports. */
 export interface ServeState {
   dir: string;
@@ -52,12 +67,7 @@ export async function startServe(
   const dir = state?.dir ?? await Deno.makeTempDir({ prefix: "osapi-serve-test-" });
   const [natsPort, httpPort, apiPort] = state?.ports ?? freePorts(3);
   const env: Record<string, string> = {
-    XDG_DATA_HOME: `${dir}/data`,
-    XDG_CACHE_HOME: `${dir}/cache`,
-    OSAPI_NATS_SERVER_BINARY: await natsServerBin(),
-    OSAPI_NATS_SERVER_PORT: String(natsPort),
-    OSAPI_NATS_SERVER_HTTP_PORT: String(httpPort),
-    OSAPI_API_SERVER_PORT: String(apiPort),
+    ...await serveEnv(dir, [natsPort, httpPort, apiPort]),
     OSAPI_API_CLIENT_URL: `http://127.0.0.1:${apiPort}`,
     ...extraEnv,
   };

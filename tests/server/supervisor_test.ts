@@ -226,7 +226,11 @@ Deno.test("preflight: a taken client, monitoring or cluster port is named", asyn
       await assert.rejects(t.start(), (e: unknown) =>
         e instanceof PreflightError &&
         e.message === `${key}: port ${port} on 127.0.0.1 is already in use ` +
-            "(another nats-server or program listens there)");
+            "(another nats-server or program listens there); change it with " +
+            `OSAPI_${key.toUpperCase().replaceAll(".", "_")}=<${
+              which === "cluster" ? "host:port" : "port"
+            }> or --set ${key}=<${which === "cluster" ? "host:port" : "port"}> ` +
+            "(or in the configuration file)");
     } finally {
       l.close();
     }

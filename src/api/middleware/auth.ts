@@ -13,12 +13,16 @@ import { ApiError } from "../problem.ts";
 
 /** Paths answered without a token. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/health", "/health/ready"]);
+/** The documentation paths, public unless `api.server.docs.require_token`. */
+export const DOCS_PATHS: readonly string[] = ["/openapi.json", "/docs"];
 
 /** Options of {@link authenticate}. */
 export interface AuthOptions {
   signingKey: string;
   roles: RoleTable;
   log: Logger;
+  /** Paths answered without a token (default {@link PUBLIC_PATHS}). */
+  publicPaths?: ReadonlySet<string>;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -53,8 +57,9 @@ export class VerifiedTokens {
 /** Verifies the bearer token (except on public paths and CORS preflights). */
 export function authenticate(opts: AuthOptions): MiddlewareHandler<ApiEnv> {
   const verified = new VerifiedTokens();
+  const open = opts.publicPaths ?? PUBLIC_PATHS;
   return async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return await next();
+    if (open.has(c.req.path) || c.req.method === "OPTIONS") return await next();
     const header = c.req.header("authorization");
     if (!header) throw new ApiError(401, "missing bearer token (Authorization: Bearer <token>)");
     const m = BEARER.exec(header);

@@ -10,6 +10,8 @@ import { causeChain, type ErrorCode, errorMessage, OsapiError } from "../../core
 import type { Logger } from "../../log.ts";
 import { ApiError, problemResponse } from "../problem.ts";
 import { formatIssues } from "../issues.ts";
+import type { HealthService } from "../ports.ts";
+import { unavailableResponse } from "../unavailable.ts";
 
 /**
  * THE map from error codes to HTTP statuses (every code has one, so a new code cannot be
@@ -67,6 +69,9 @@ export function statusOf(e: unknown): ContentfulStatusCode {
   return 500;
 }
 
+/** Answers 503 with `Retry-After` for errors that mean the backend is away (see unavailable.ts). */
+type Unavailable = Pick<HealthService, "unavailable">;
+
 /** True for errors the job layer raises about an operation's type or data. */
 export function isOperationInputError(e: unknown): boolean {
   const code = e instanceof OsapiError ? e.code : undefined;
@@ -88,9 +93,10 @@ function describeForLog(e: unknown): Record<string, unknown> {
  * The app's error handler, the one place errors become statuses: by code
  * ({@link STATUS_BY_CODE}) for osapi's errors, Hono's status for its own; anything else is
  * a logged 500 whose detail says nothing of the failure. 503 and 504 answers name the
- * dependency that failed (the message) and are logged as warnings.
+ * dependency that failed (the message) and are logged as warnings. An error that means the
+ * backend is away (the health service says why) is a 503 with `Retry-After`.
  */
-export function errorHandler(log: Logger): ErrorHandler {
+export function errorHandler(log: Logger, health?: Unavailable): ErrorHandler {
   return (err, c) => {
     const status = statusOf(err);
     const where = { method: c.req.method, path: c.req.path };
@@ -100,6 +106,11 @@ export function errorHandler(log: Logger): ErrorHandler {
       return problemResponse(c, status, detail);
     }
     if (status < 500) return problemResponse(c, status, err.message);
+    const away = health?.unavailable(err);
+    if (away) {
+      log.warn("request failed: backend unavailable", { ...where, error: away });
+      return unavailableResponse(c, away);
+    }
     if (err instanceof OsapiError && (status === 503 || status === 504)) {
       log.warn("request failed: dependency unavailable", { ...where, ...describeForLog(err) });
       return problemResponse(c, status, err.message);

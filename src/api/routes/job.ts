@@ -178,11 +178,14 @@ export function jobDetail(
       timestamp: e.time,
       event: e.type,
       ...(e.hostname ? { hostname: e.hostname } : {}),
-      ...(e.detail && e.type !== "failed" ? { message: e.detail } : {}),
-      ...(e.detail && e.type === "failed" && shown ? { error: e.detail } : {}),
+      ...(e.detail && !isErrorEvent(e.type) ? { message: e.detail } : {}),
+      ...(e.detail && isErrorEvent(e.type) && shown ? { error: e.detail } : {}),
     })),
   };
 }
+
+/** Events whose detail is an error text (redacted like results). */
+const isErrorEvent = (type: string) => type === "failed" || type === "delivery_failed";
 
 /** Jobs in the dead-letter queue, or undefined (logged) when the job service cannot tell. */
 async function dlqCount(deps: AppDeps): Promise<number | undefined> {

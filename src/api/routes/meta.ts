@@ -1,5 +1,5 @@
 /** `/openapi.json`, `/docs` and the Prometheus metrics path (`telemetry.metrics.path`). */
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { renderDocs } from "../docs.ts";
 import type { OpenApiDocument } from "../openapi.ts";
@@ -11,9 +11,13 @@ import { newApp, securedRoute } from "../route.ts";
  */
 export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiApp {
   const app = newApp();
+  // Public by default (like most APIs' documents); api.server.docs.require_token asks a token.
+  const docsRoute = deps.config.api.server.docs.require_token
+    ? <R extends Parameters<typeof securedRoute>[1]>(r: R) => securedRoute(null, r)
+    : <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute(r);
 
   app.openapi(
-    securedRoute(null, {
+    docsRoute({
       method: "get",
       path: "/openapi.json",
       operationId: "GetOpenApiDocument",
@@ -30,7 +34,7 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
   );
 
   app.openapi(
-    securedRoute(null, {
+    docsRoute({
       method: "get",
       path: "/docs",
       operationId: "GetDocs",

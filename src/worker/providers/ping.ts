@@ -1,6 +1,7 @@
 /** `network.ping.do`: pings an address with the system `ping` and reports loss and RTTs. */
 import { pingDo as pingDoOp } from "../../core/operations/network.ts";
 import { findOnPath, runProcess } from "./process.ts";
+import { PermanentProviderError } from "../permanent.ts";
 import { provide } from "./types.ts";
 
 /** Output of {@link pingDo}: OSAPI's PingResponse fields (RTTs in Go duration syntax). */
@@ -56,7 +57,7 @@ export function parsePingOutput(
 export const pingDo = provide(pingDoOp, async (input, ctx): Promise<PingResult> => {
   const bin = await findOnPath("ping");
   if (bin === undefined) {
-    throw new Error("ping is not installed on this host (package iputils-ping)");
+    throw new PermanentProviderError("ping is not installed on this host (package iputils-ping)");
   }
   const r = await runProcess({
     argv: [
