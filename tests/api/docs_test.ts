@@ -48,9 +48,9 @@ Deno.test("the docs page shows request and response fields with rendered Markdow
     section,
     /<tr><td><code>address<\/code><\/td><td><code>string<\/code>.*?<\/td><td>yes<\/td>/,
   );
-  // response fields (PingCollection -> results[] -> PingResult fields, nested)
+  // response fields (PingCollection -> results[] -> NetworkPingDoResult fields, nested)
   assert.match(section, /<code>job_id<\/code>/);
-  assert.match(section, /<code>results<\/code><\/td><td><code>PingResult\[\]<\/code>/);
+  assert.match(section, /<code>results<\/code><\/td><td><code>NetworkPingDoResult\[\]<\/code>/);
   assert.match(section, /<code>packet_loss<\/code>/);
   // Markdown in descriptions is rendered (code spans), not shown as backticks
   const job = html.slice(html.indexOf('id="PostJob"'));
