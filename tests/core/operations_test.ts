@@ -24,6 +24,7 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "network.ping.do": { kind: "query", permission: "network:write" },
   "command.exec.do": { kind: "modify", permission: "command:execute" },
   "command.shell.do": { kind: "modify", permission: "command:execute" },
+  "node.hostname.update": { kind: "modify", permission: "node:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {
