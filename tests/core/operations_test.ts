@@ -25,6 +25,11 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "command.exec.do": { kind: "modify", permission: "command:execute" },
   "command.shell.do": { kind: "modify", permission: "command:execute" },
   "node.hostname.update": { kind: "modify", permission: "node:write" },
+  "node.sysctl.list": { kind: "query", permission: "sysctl:read" },
+  "node.sysctl.get": { kind: "query", permission: "sysctl:read" },
+  "node.sysctl.create": { kind: "modify", permission: "sysctl:write" },
+  "node.sysctl.update": { kind: "modify", permission: "sysctl:write" },
+  "node.sysctl.delete": { kind: "modify", permission: "sysctl:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

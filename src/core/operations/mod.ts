@@ -8,6 +8,7 @@ import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
+import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 
 export * from "./define.ts";
@@ -31,7 +32,9 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node].flatMap((domain) => Object.values(domain).filter(isOperation)),
+  [system, network, command, node, sysctl].flatMap((domain) =>
+    Object.values(domain).filter(isOperation)
+  ),
 );
 
 /** The operation of `type`, or undefined for a type osapi does not know. */

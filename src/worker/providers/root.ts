@@ -76,3 +76,20 @@ export async function runTool(argv: string[], signal?: AbortSignal): Promise<str
   }
   return r.stdout;
 }
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` after every earlier `serialized` call for the same `key` settled (read-modify-write
+ * of one file by jobs running at once on this worker).
+ */
+export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = queues.get(key) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  const tail = next.catch(() => {});
+  queues.set(key, tail);
+  tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return next;
+}
