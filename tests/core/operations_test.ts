@@ -30,6 +30,11 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.sysctl.create": { kind: "modify", permission: "sysctl:write" },
   "node.sysctl.update": { kind: "modify", permission: "sysctl:write" },
   "node.sysctl.delete": { kind: "modify", permission: "sysctl:write" },
+  "node.cron.list": { kind: "query", permission: "cron:read" },
+  "node.cron.get": { kind: "query", permission: "cron:read" },
+  "node.cron.create": { kind: "modify", permission: "cron:write" },
+  "node.cron.update": { kind: "modify", permission: "cron:write" },
+  "node.cron.delete": { kind: "modify", permission: "cron:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

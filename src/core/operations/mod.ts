@@ -6,6 +6,7 @@
  */
 import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
+import * as cron from "./cron.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
 import * as sysctl from "./sysctl.ts";
@@ -32,7 +33,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );

@@ -3,7 +3,7 @@
  * `/etc/sysctl.d` and applied live with `sysctl -w`.
  */
 import { z } from "zod";
-import { defineOperation, type InputSchema, type OperationDef, type RouteDef } from "./define.ts";
+import { nodeDomain } from "./node_ops.ts";
 import { str } from "./fields.ts";
 
 /** A sysctl key: dotted names of a-z 0-9 _ -, each starting with a letter or digit. */
@@ -32,72 +32,38 @@ export const SysctlEntry = z.looseObject({
   value: z.string().meta({ description: "the value in effect (live) or persisted" }),
 });
 
-const TAGS = ["Sysctl_Management_API_sysctl_operations"];
-const route = (
-  method: RouteDef["method"],
-  byKey: boolean,
-  operationId: string,
-  collection: string,
-  extra: Partial<RouteDef> = {},
-): RouteDef => ({
-  method,
-  path: `/api/node/{hostname}/sysctl${byKey ? "/{key}" : ""}`,
-  operationId,
-  tags: TAGS,
-  ...(byKey ? { params: { key: "key" } } : {}),
-  status: 200,
-  collection,
-  ...extra,
-});
+const { route, op, list, get, remove } = nodeDomain(
+  "sysctl",
+  "sysctl",
+  "key",
+  "Sysctl_Management_API_sysctl_operations",
+);
 
 const mutation = z.looseObject({ key: z.string(), changed: z.boolean() });
-
-/** A `node.sysctl.<name>` operation: list/get read (sysctl:read), the others write. */
-function sysctlOp<const In extends InputSchema>(
-  name: "list" | "get" | "create" | "update" | "delete",
-  summary: string,
-  input: In,
-  result: z.ZodObject,
-  route: RouteDef,
-): OperationDef<In> {
-  const query = name === "list" || name === "get";
-  return defineOperation({
-    type: `node.sysctl.${name}`,
-    kind: query ? "query" : "modify",
-    permission: query ? "sysctl:read" : "sysctl:write",
-    summary,
-    input,
-    result,
-    routes: [route],
-    cli: { command: ["node", "sysctl", name], args: Object.keys(input.shape) },
-    provider: `sysctl_${name}`,
-  });
-}
 
 const keyInput = z.strictObject({ key: sysctlKey });
 const setInput = (description: string) =>
   z.strictObject({ key: sysctlKey, value: sysctlValue }).meta({ description });
 
 /** `node.sysctl.list`: every entry osapi manages on the host. */
-export const sysctlList = sysctlOp(
-  "list",
+export const sysctlList = list(
   "List the sysctl entries osapi manages",
-  z.strictObject({}).meta({ description: "No input." }),
-  z.looseObject({ entries: z.array(SysctlEntry) }),
-  route("get", false, "GetNodeSysctl", "SysctlCollectionResponse", { items: "entries" }),
+  SysctlEntry,
+  "GetNodeSysctl",
+  "SysctlCollectionResponse",
 );
 
 /** `node.sysctl.get`: one managed entry. */
-export const sysctlGet = sysctlOp(
-  "get",
+export const sysctlGet = get(
   "Get a sysctl entry osapi manages",
   keyInput,
   SysctlEntry,
-  route("get", true, "GetNodeSysctlByKey", "SysctlGetResponse"),
+  "GetNodeSysctlByKey",
+  "SysctlGetResponse",
 );
 
 /** `node.sysctl.create`: starts managing a key (persisted, applied live). */
-export const sysctlCreate = sysctlOp(
+export const sysctlCreate = op(
   "create",
   "Manage a sysctl parameter: persist it and apply it",
   setInput(
@@ -111,7 +77,7 @@ export const sysctlCreate = sysctlOp(
 );
 
 /** `node.sysctl.update`: changes the value of a managed key. */
-export const sysctlUpdate = sysctlOp(
+export const sysctlUpdate = op(
   "update",
   "Change the value of a managed sysctl parameter",
   setInput("Sets a new value for a managed parameter; fails when it is not managed."),
@@ -120,12 +86,12 @@ export const sysctlUpdate = sysctlOp(
 );
 
 /** `node.sysctl.delete`: stops managing a key (its live value is left as it is). */
-export const sysctlDelete = sysctlOp(
-  "delete",
+export const sysctlDelete = remove(
   "Stop managing a sysctl parameter (the live value is kept until reboot)",
   keyInput,
   mutation,
-  route("delete", true, "DeleteNodeSysctl", "SysctlDeleteResponse"),
+  "DeleteNodeSysctl",
+  "SysctlDeleteResponse",
 );
 
 /** Checked input of the sysctl operations naming a key (and a value). */

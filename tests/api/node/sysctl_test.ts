@@ -5,22 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { startTestApi } from "../../helpers/api.ts";
-import { checkReference } from "../../helpers/reference.ts";
+import { nodeCall, nodeProblem, pick } from "../../helpers/node_api.ts";
 import { SYSCTL_FILE } from "../../../src/worker/providers/sysctl_config.ts";
-
-type Item = Record<string, unknown>;
-const pick = (items: Item[], ...keys: string[]) =>
-  items.map((i) => keys.map((k) => i[k])).sort((a, b) => String(a).localeCompare(String(b)));
 
 Deno.test("sysctl entries through the API: create, list, get, update, delete", async () => {
   await using api = await startTestApi();
   const roots = api.stack!.roots;
-  const call = async (method: string, path: string, operationId: string, body?: unknown) => {
-    const r = await api.admin.call(method, `/api/node/${path}`, body ? { body } : {});
-    assert.equal(r.status, 200, r.text);
-    await checkReference(operationId, 200, r.body);
-    return r.body.results as Item[];
-  };
+  const call = (method: string, path: string, operationId: string, body?: unknown) =>
+    nodeCall(api, method, path, operationId, body);
 
   const created = await call("POST", "_all/sysctl", "PostNodeSysctl", {
     key: "net.ipv4.ip_forward",
@@ -77,12 +69,8 @@ Deno.test("sysctl entries through the API: create, list, get, update, delete", a
 
 Deno.test("bad sysctl input is a 400 problem naming the field; sysctl:read cannot write", async () => {
   await using api = await startTestApi();
-  const problem = async (method: string, path: string, body: unknown, detail: RegExp) => {
-    const r = await api.admin.call(method, `/api/node/host-a/${path}`, body ? { body } : {});
-    assert.equal(r.status, 400, r.text);
-    assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/);
-    assert.match(r.body.detail, detail);
-  };
+  const problem = (method: string, path: string, body: unknown, detail: RegExp) =>
+    nodeProblem(api, method, `host-a/${path}`, body, detail);
   await problem("POST", "sysctl", { key: "../etc.passwd", value: "1" }, /body\.key: /);
   await problem(
     "POST",
