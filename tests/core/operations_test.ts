@@ -35,6 +35,8 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.cron.create": { kind: "modify", permission: "cron:write" },
   "node.cron.update": { kind: "modify", permission: "cron:write" },
   "node.cron.delete": { kind: "modify", permission: "cron:write" },
+  "node.timezone.get": { kind: "query", permission: "timezone:read" },
+  "node.timezone.update": { kind: "modify", permission: "timezone:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

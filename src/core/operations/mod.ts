@@ -11,6 +11,7 @@ import * as network from "./network.ts";
 import * as node from "./node.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
+import * as timezone from "./timezone.ts";
 
 export * from "./define.ts";
 export * from "./request.ts";
@@ -33,7 +34,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );

@@ -7,7 +7,14 @@ import {
   type HostnameUpdateInput,
 } from "../../core/operations/node.ts";
 import { findOnPath } from "./process.ts";
-import { isLiveRoot, readTextIfExists, rootPath, runTool, writeTextAtomic } from "./root.ts";
+import {
+  isLiveRoot,
+  readTextIfExists,
+  rootPath,
+  runTool,
+  systemdRunning,
+  writeTextAtomic,
+} from "./root.ts";
 import { provide, type Provider } from "./types.ts";
 
 /** Output of `node.hostname.update`. */
@@ -19,7 +26,7 @@ export interface HostnameUpdateResult {
 /** Sets the running host name on the live system. */
 async function setLive(name: string, signal: AbortSignal): Promise<void> {
   const hostnamectl = await findOnPath("hostnamectl");
-  if (hostnamectl && await Deno.stat("/run/systemd/system").then(() => true, () => false)) {
+  if (hostnamectl && await systemdRunning()) {
     await runTool([hostnamectl, "set-hostname", name], signal);
   } else {
     await runTool(["hostname", name], signal);

@@ -9,6 +9,11 @@ export function isLiveRoot(root: string): boolean {
   return root === "/";
 }
 
+/** True when systemd runs this (live) system. */
+export function systemdRunning(): Promise<boolean> {
+  return Deno.stat("/run/systemd/system").then((s) => s.isDirectory, () => false);
+}
+
 /**
  * `parts` joined inside `root`. Parts are split at `/` and every component must be a plain
  * name: not empty (so no absolute part), not `.` or `..`, no NUL. Throws naming the component
