@@ -120,6 +120,9 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
       : {}),
   };
   const status = route.status ?? (op.kind === "modify" ? 202 : 200);
+  const answers = route.items
+    ? `one item per ${route.items} element of each host (a failed host: one item with its error)`
+    : "one result per host";
   return {
     config: {
       method: route.method,
@@ -127,11 +130,11 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
       operationId: route.operationId,
       tags: [...route.tags],
       summary: op.summary,
-      description: `Runs \`${op.type}\` on the target hosts and returns one result per host.`,
+      description: `Runs \`${op.type}\` on the target hosts and returns ${answers}.`,
       request,
       responses: {
         [status]: {
-          description: "one result per host",
+          description: answers,
           content: { "application/json": { schema: collection(item, route.collection) } },
         },
       },
