@@ -24,6 +24,14 @@ export const PERMISSIONS = [
   "health:read",
   "audit:read",
   "command:execute",
+  "node:read",
+  "node:write",
+  "sysctl:read",
+  "sysctl:write",
+  "cron:read",
+  "cron:write",
+  "timezone:read",
+  "timezone:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -36,6 +44,11 @@ export function isPermission(p: string): p is Permission {
   return PERMISSION_SET.has(p);
 }
 
+/** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
+const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
+  /^(node|sysctl|cron|timezone):(read|write)$/.test(p)
+);
+
 /** The built-in roles and their default permissions. */
 export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
   admin: PERMISSIONS,
@@ -46,8 +59,15 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
     "job:read",
     "job:write",
     "health:read",
+    ...NODE_DOMAIN_PERMISSIONS,
   ],
-  read: ["system:read", "network:read", "job:read", "health:read"],
+  read: [
+    "system:read",
+    "network:read",
+    "job:read",
+    "health:read",
+    ...NODE_DOMAIN_PERMISSIONS.filter((p) => p.endsWith(":read")),
+  ],
 };
 
 /** Role name -> permissions, built-ins merged with the configured roles. */

@@ -38,6 +38,8 @@ export interface DispatchContext {
   /** Aborted when in-flight jobs must stop (forced shutdown). */
   signal: AbortSignal;
   log: Logger;
+  /** The providers' root directory (see `ProviderContext.root`). */
+  root: string;
 }
 
 /** The nak delay before delivery `n + 1`, from `back_off` (last value repeats). */
@@ -174,6 +176,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
         hostname: ctx.hostname,
         signal: ctx.signal,
         log: log.child(`provider ${provider.type}`),
+        root: ctx.root,
       });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);

@@ -29,6 +29,8 @@ export interface WorkerOptions {
   providers?: Map<string, Provider>;
   /** Pull request expiry in ms (>= 1000); bounds how long a drain waits for idle pulls. */
   fetchExpiresMs?: number;
+  /** The providers' root directory (default "/"; tests give a temporary one). */
+  root?: string;
 }
 
 /** A running worker. */
@@ -90,6 +92,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         consumer: wc.consumer,
         signal: new AbortController().signal,
         log,
+        root: opts.root ?? "/",
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       recover: () => ensure().then(() => {}),

@@ -63,10 +63,14 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
   assert.deepEqual([...table.get("read")!], [...DEFAULT_ROLES.read]);
   assert.deepEqual([...table.get("write")!], ["job:read"]);
   assert.deepEqual([...effectivePermissions({ roles: ["ops", "read"] }, table)].sort(), [
+    "cron:read",
     "health:read",
     "job:read",
     "network:read",
+    "node:read",
+    "sysctl:read",
     "system:read",
+    "timezone:read",
   ]);
   assert.deepEqual([...effectivePermissions({ roles: ["ghost"] }, table)], []);
   assert.deepEqual(

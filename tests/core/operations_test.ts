@@ -24,6 +24,19 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "network.ping.do": { kind: "query", permission: "network:write" },
   "command.exec.do": { kind: "modify", permission: "command:execute" },
   "command.shell.do": { kind: "modify", permission: "command:execute" },
+  "node.hostname.update": { kind: "modify", permission: "node:write" },
+  "node.sysctl.list": { kind: "query", permission: "sysctl:read" },
+  "node.sysctl.get": { kind: "query", permission: "sysctl:read" },
+  "node.sysctl.create": { kind: "modify", permission: "sysctl:write" },
+  "node.sysctl.update": { kind: "modify", permission: "sysctl:write" },
+  "node.sysctl.delete": { kind: "modify", permission: "sysctl:write" },
+  "node.cron.list": { kind: "query", permission: "cron:read" },
+  "node.cron.get": { kind: "query", permission: "cron:read" },
+  "node.cron.create": { kind: "modify", permission: "cron:write" },
+  "node.cron.update": { kind: "modify", permission: "cron:write" },
+  "node.cron.delete": { kind: "modify", permission: "cron:write" },
+  "node.timezone.get": { kind: "query", permission: "timezone:read" },
+  "node.timezone.update": { kind: "modify", permission: "timezone:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -2,7 +2,8 @@
  * A real API server for tests: Deno.serve on 127.0.0.1, port 0, a fixed signing key, tokens
  * minted for it and an OpenAPI-checking caller. Unless the test brings its own job layer, it
  * runs on the real one: a nats-server on random ports, the job client and in-process workers
- * (host-a and host-b, label role=web, DNS providers on temp files so the host is never changed).
+ * (host-a and host-b, label role=web, DNS providers on temp files and each worker's providers on
+ * a temporary root directory, so the host is never changed).
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { HealthService } from "../../src/api/ports.ts";
@@ -59,6 +60,8 @@ export function testConfig(raw: Record<string, unknown> = {}): Config {
 export interface TestWorkerSpec {
   hostname: string;
   labels?: Record<string, string>;
+  /** The worker's providers' root (default: a temporary directory of its own). */
+  root?: string;
 }
 
 /** The workers a test API starts unless told otherwise. */
@@ -121,6 +124,8 @@ export interface JobStack {
   workers: WorkerHandle[];
   /** Directory of the workers' resolv.conf and interface list. */
   dnsDir: string;
+  /** Each worker's providers' root (`ProviderContext.root`), by host name. */
+  roots: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -167,16 +172,20 @@ async function startJobStack(
     const router = routerFor(config, config.api.server.nats.namespace);
     await ensureResources(nc, config, router, silent);
     const providers = await testHostProviders(dnsDir, opts.providers);
+    const roots: Record<string, string> = {};
     for (const w of workers) {
+      const root = w.root ?? `${dnsDir}/roots/${w.hostname}`;
+      await Deno.mkdir(root, { recursive: true });
+      roots[w.hostname] = root;
       const wc = testConfig(merge(base, {
         job: { worker: { hostname: w.hostname, labels: w.labels ?? {} } },
       }));
-      started.push(await startWorker(wc, { log: silent, providers, fetchExpiresMs: 1000 }));
+      started.push(await startWorker(wc, { log: silent, providers, fetchExpiresMs: 1000, root }));
     }
     const client = createJobClient(nc, config, router, silent, {
       ...(opts.operations ? { operations: operationChecks(opts.operations) } : {}),
     });
-    return { config, stack: { nats, nc, client, workers: started, dnsDir, close } };
+    return { config, stack: { nats, nc, client, workers: started, dnsDir, roots, close } };
   } catch (e) {
     await close();
     throw e;

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { OperationDef, OperationTable, RouteDef } from "../../core/operations/mod.ts";
+import type { JobRunResult } from "../../core/job.ts";
 import type { ApiApp, ApiEnv, AppDeps } from "../context.ts";
 import { securedRoute } from "../route.ts";
 import { collectionBody, runOperation } from "../run_job.ts";
@@ -24,6 +25,45 @@ function itemSchema(op: OperationDef) {
       : {}),
     ...op.result.partial().shape,
   }).meta({ id: `${pascal(op.type)}Result`, description: op.summary });
+}
+
+/** The element schema of result list field `field` (a route's `items`). */
+function listElement(op: OperationDef, field: string): z.ZodObject {
+  const list = op.result.shape[field] as z.ZodType | undefined;
+  const inner = list instanceof z.ZodOptional ? list.unwrap() : list;
+  const element = inner instanceof z.ZodArray ? inner.element : undefined;
+  if (!(element instanceof z.ZodObject)) {
+    throw new Error(`operation ${op.type}: items field ${field} is not a list of objects`);
+  }
+  return element;
+}
+
+/** The item of a route listing `field`: host fields, then the element's fields (optional). */
+function listItemSchema(op: OperationDef, field: string) {
+  return z.looseObject({
+    ...hostFields,
+    status: z.enum(["ok", "failed"]).meta({ description: "the outcome on the host" }),
+    ...listElement(op, field).partial().shape,
+  }).meta({ id: `${pascal(op.type)}Item`, description: op.summary });
+}
+
+/**
+ * The response body of a route: one item per host, or with `items` one per element of that
+ * list field of each host's result (a failed host: one item with its error).
+ */
+function responseBody(route: RouteDef, result: JobRunResult) {
+  const body = collectionBody(result);
+  const field = route.items;
+  if (!field) return body;
+  return {
+    job_id: body.job_id,
+    results: body.results.flatMap((item) => {
+      const { hostname, status, error } = item;
+      if (status === "failed") return [{ hostname, status, error }];
+      const list = item[field];
+      return (Array.isArray(list) ? list : []).map((e) => ({ ...e, hostname, status }));
+    }),
+  };
 }
 
 /** What a route takes from where: path fields, the rest from the query or the body. */
@@ -80,6 +120,9 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
       : {}),
   };
   const status = route.status ?? (op.kind === "modify" ? 202 : 200);
+  const answers = route.items
+    ? `one item per ${route.items} element of each host (a failed host: one item with its error)`
+    : "one result per host";
   return {
     config: {
       method: route.method,
@@ -87,11 +130,11 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
       operationId: route.operationId,
       tags: [...route.tags],
       summary: op.summary,
-      description: `Runs \`${op.type}\` on the target hosts and returns one result per host.`,
+      description: `Runs \`${op.type}\` on the target hosts and returns ${answers}.`,
       request,
       responses: {
         [status]: {
-          description: "one result per host",
+          description: answers,
           content: { "application/json": { schema: collection(item, route.collection) } },
         },
       },
@@ -109,7 +152,9 @@ function routeShapes(op: OperationDef): Map<RouteDef, RouteShape> {
   let m = shapes.get(op);
   if (!m) {
     const item = itemSchema(op);
-    m = new Map(op.routes.map((r) => [r, routeShape(op, r, item)]));
+    m = new Map(
+      op.routes.map((r) => [r, routeShape(op, r, r.items ? listItemSchema(op, r.items) : item)]),
+    );
     shapes.set(op, m);
   }
   return m;
@@ -133,7 +178,7 @@ async function requestData(c: Context<ApiEnv>, s: RouteShape): Promise<Record<st
 /** Registers every route of every operation in `table`. */
 export function registerOperationRoutes(app: ApiApp, deps: AppDeps, table: OperationTable): void {
   for (const op of table.values()) {
-    for (const [, s] of routeShapes(op)) {
+    for (const [route, s] of routeShapes(op)) {
       const status = Number(Object.keys(s.config.responses)[0]) as 200 | 202;
       app.openapi(securedRoute(op.permission, s.config), async (c) => {
         const target = s.targetInPath
@@ -142,7 +187,7 @@ export function registerOperationRoutes(app: ApiApp, deps: AppDeps, table: Opera
         const data = await requestData(c as unknown as Context<ApiEnv>, s);
         const result = await runOperation(deps, c as unknown as Context<ApiEnv>, op, data, target);
         // deno-lint-ignore no-explicit-any
-        return c.json(collectionBody(result) as any, status);
+        return c.json(responseBody(route, result) as any, status);
       });
     }
   }

@@ -31,6 +31,12 @@ export interface RouteDef {
   readonly collection: string;
   /** OpenAPI component name of the request body (routes with a body). */
   readonly request?: string;
+  /**
+   * A list field of the result whose elements are the response items (each with the host's
+   * `hostname` and `status`), instead of one item per host: OSAPI's list responses. A host that
+   * failed gives one item with its `error`.
+   */
+  readonly items?: string;
 }
 
 /** The `osapi client` command of an operation. */

@@ -6,8 +6,12 @@
  */
 import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
+import * as cron from "./cron.ts";
 import * as network from "./network.ts";
+import * as node from "./node.ts";
+import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
+import * as timezone from "./timezone.ts";
 
 export * from "./define.ts";
 export * from "./request.ts";
@@ -30,7 +34,9 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command].flatMap((domain) => Object.values(domain).filter(isOperation)),
+  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
+    Object.values(domain).filter(isOperation)
+  ),
 );
 
 /** The operation of `type`, or undefined for a type osapi does not know. */

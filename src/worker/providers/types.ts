@@ -15,6 +15,12 @@ export interface ProviderContext {
   /** Aborted when the job must stop (shutdown, timeout). */
   signal: AbortSignal;
   log: Logger;
+  /**
+   * The directory holding the host's `etc/`, `var/`, ... ("/" in production; tests give a
+   * temporary directory). Files are reached through `rootPath`; live changes (sysctl -w,
+   * hostnamectl) are made only when it is "/".
+   */
+  root: string;
 }
 
 /**
