@@ -34,8 +34,13 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
         for await (const ci of jsm.consumers.list(si.config.name)) names.push(ci.name);
         consumers.set(si.config.name, names.sort());
       }
+      // every worker's consumers and every namespace's streams and buckets (the registry bucket
+      // is created when the worker first registers, after its consumers)
+      const buckets = (ns: string) =>
+        [...consumers.keys()].filter((n) => n.startsWith(`KV_${ns}-`)).length;
       if (
-        (consumers.get("a-JOBS")?.length ?? 0) >= 3 && (consumers.get("b-JOBS")?.length ?? 0) >= 3
+        (consumers.get("a-JOBS")?.length ?? 0) >= 3 &&
+        (consumers.get("b-JOBS")?.length ?? 0) >= 3 && buckets("a") >= 4 && buckets("b") >= 4
       ) break;
       await new Promise((r) => setTimeout(r, 200));
     }
