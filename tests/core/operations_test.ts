@@ -22,6 +22,11 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "network.dns.update": { kind: "modify", permission: "network:write" },
   // sends packets on the caller's behalf: network:write, as OSAPI's /network/ping
   "network.ping.do": { kind: "query", permission: "network:write" },
+  "node.network.interface.list": { kind: "query", permission: "network:read" },
+  "node.network.interface.get": { kind: "query", permission: "network:read" },
+  "node.network.interface.create": { kind: "modify", permission: "network:write" },
+  "node.network.interface.update": { kind: "modify", permission: "network:write" },
+  "node.network.interface.delete": { kind: "modify", permission: "network:write" },
   "command.exec.do": { kind: "modify", permission: "command:execute" },
   "command.shell.do": { kind: "modify", permission: "command:execute" },
   "node.hostname.update": { kind: "modify", permission: "node:write" },

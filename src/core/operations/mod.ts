@@ -8,6 +8,7 @@ import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as network from "./network.ts";
+import * as networkInterface from "./network_interface.ts";
 import * as node from "./node.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
@@ -34,7 +35,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
+  [system, network, networkInterface, command, node, sysctl, cron, timezone].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
