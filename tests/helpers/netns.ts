@@ -55,3 +55,12 @@ export async function makeTestNetns(): Promise<TestNetns | undefined> {
   }
   return ns;
 }
+
+/** A temporary providers' root (`ProviderContext.root`), removed on disposal. */
+export async function tempRoot(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "osapi-root-" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}

@@ -165,3 +165,15 @@ export async function editManagedInterface(
     return { before, after, wrote: true };
   });
 }
+
+/** Stops managing `part` (the settings or the routes) of interface `name`; the rest is kept. */
+export function clearManaged(
+  ctx: ProviderContext,
+  name: string,
+  part: keyof ManagedInterface,
+): Promise<NetplanEdit> {
+  return editManagedInterface(ctx, name, (cur) => {
+    const empty = part === "routes" ? cur.routes.length === 0 : noSettings(cur.settings);
+    return empty ? undefined : { ...cur, [part]: part === "routes" ? [] : {} };
+  });
+}

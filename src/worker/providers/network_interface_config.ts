@@ -9,6 +9,7 @@ import { OperationInputError } from "../../core/job.ts";
 import type { InterfaceConfigInput } from "../../core/operations/network_interface.ts";
 import { INTERFACE_SETTINGS, isIpv6 } from "../../core/operations/network_interface.ts";
 import {
+  clearManaged,
   editManagedInterface,
   type InterfaceSettings,
   noSettings,
@@ -222,11 +223,7 @@ export async function deleteInterfaceConfig(
   ctx: ProviderContext,
 ): Promise<boolean> {
   const ip = ipRunner(opts, ctx);
-  const edit = await editManagedInterface(
-    ctx,
-    name,
-    (cur) => noSettings(cur.settings) ? undefined : { ...cur, settings: {} },
-  );
+  const edit = await clearManaged(ctx, name, "settings");
   if (edit.wrote && ip.live) await applyLive(ip, name, edit.before.settings, {}, ctx);
   if (edit.wrote) ctx.log.info("network interface configuration removed", { name, root: ctx.root });
   return edit.wrote;

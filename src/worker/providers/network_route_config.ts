@@ -8,6 +8,7 @@ import { OperationInputError } from "../../core/job.ts";
 import { isIpv6 } from "../../core/operations/network_interface.ts";
 import type { RouteConfigInput } from "../../core/operations/network_route.ts";
 import {
+  clearManaged,
   editManagedInterface,
   managedInterfaceNames,
   type NetplanRoute,
@@ -167,11 +168,7 @@ export async function deleteRoutes(
   ctx: ProviderContext,
 ): Promise<boolean> {
   const ip = ipRunner(opts, ctx);
-  const edit = await editManagedInterface(
-    ctx,
-    name,
-    (cur) => cur.routes.length === 0 ? undefined : { ...cur, routes: [] },
-  );
+  const edit = await clearManaged(ctx, name, "routes");
   if (edit.wrote && ip.live) await applyLive(ip, name, edit.before.routes, [], ctx);
   if (edit.wrote) ctx.log.info("network routes removed", { interface: name, root: ctx.root });
   return edit.wrote;
