@@ -14,6 +14,59 @@ export function isCidr(value: string): boolean {
   return z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
 }
 
+/** The bits of an IPv4 or IPv6 address, or undefined when it is not one. */
+export function addressBits(ip: string): { value: bigint; width: number } | undefined {
+  if (z.ipv4().safeParse(ip).success) {
+    return {
+      value: ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n),
+      width: 32,
+    };
+  }
+  if (!z.ipv6().safeParse(ip).success) return undefined;
+  let text = ip;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const b = addressBits(v4[1])!.value;
+    text = text.slice(0, -v4[1].length) +
+      `${(b >> 16n).toString(16)}:${(b & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return {
+    value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n),
+    width: 128,
+  };
+}
+
+/**
+ * `ip` (optionally with `/prefix`) in canonical text: IPv4 as it is, IPv6 lower-case with the
+ * longest run of zero groups as `::` (RFC 5952), as iproute2 prints it. Other text is returned
+ * unchanged.
+ */
+export function canonicalIp(ip: string): string {
+  const [addr, prefix] = ip.split("/");
+  const bits = addressBits(addr);
+  if (!bits || bits.width === 32) return ip;
+  const groups = Array.from(
+    { length: 8 },
+    (_, i) => Number((bits.value >> BigInt(16 * (7 - i))) & 0xffffn).toString(16),
+  );
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const text = best < 0
+    ? groups.join(":")
+    : `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
+  return prefix === undefined ? text : `${text}/${prefix}`;
+}
+
 /** True when `value` is IPv6 (else IPv4) text. */
 export const isIpv6 = (value: string): boolean => value.includes(":");
 

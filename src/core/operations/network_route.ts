@@ -5,36 +5,10 @@
 import { z } from "zod";
 import { int, str } from "./fields.ts";
 import { interfaceName } from "./network.ts";
-import { isIpv6, networkOperation } from "./network_interface.ts";
+import { addressBits, isIpv6, networkOperation } from "./network_interface.ts";
 import { nodeRoute } from "./node_ops.ts";
 
 const TAG = "Network_Management_API_route_operations";
-
-/** The bits of an IPv4 or IPv6 address, or undefined when it is not one. */
-function addressBits(ip: string): { value: bigint; width: number } | undefined {
-  if (z.ipv4().safeParse(ip).success) {
-    return {
-      value: ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n),
-      width: 32,
-    };
-  }
-  if (!z.ipv6().safeParse(ip).success) return undefined;
-  let text = ip;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const b = addressBits(v4[1])!.value;
-    text = text.slice(0, -v4[1].length) +
-      `${(b >> 16n).toString(16)}:${(b & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  return {
-    value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n),
-    width: 128,
-  };
-}
 
 /**
  * True when `cidr` is a network in CIDR notation whose host bits are zero (`198.51.100.0/24`,

@@ -7,7 +7,11 @@
  */
 import { OperationInputError } from "../../core/job.ts";
 import type { InterfaceConfigInput } from "../../core/operations/network_interface.ts";
-import { INTERFACE_SETTINGS, isIpv6 } from "../../core/operations/network_interface.ts";
+import {
+  canonicalIp,
+  INTERFACE_SETTINGS,
+  isIpv6,
+} from "../../core/operations/network_interface.ts";
 import {
   clearManaged,
   editManagedInterface,
@@ -113,7 +117,8 @@ async function tryIp(ip: IpRunner, args: string[], ctx: ProviderContext): Promis
   );
 }
 
-const lower = (a: string) => a.toLowerCase();
+/** An address in the form `ip` prints it (for comparisons). */
+const lower = (a: string) => canonicalIp(a).toLowerCase();
 
 /** Applies `after` live where it differs from `before` (and the live state). */
 async function applyLive(

@@ -5,7 +5,7 @@
  * {@link NetworkOptions}), applied with `ip route replace` / `ip route del`.
  */
 import { OperationInputError } from "../../core/job.ts";
-import { isIpv6 } from "../../core/operations/network_interface.ts";
+import { canonicalIp, isIpv6 } from "../../core/operations/network_interface.ts";
 import type { RouteConfigInput } from "../../core/operations/network_route.ts";
 import {
   clearManaged,
@@ -37,10 +37,11 @@ export interface RouteInfo {
 /** The kernel's metric of a route added without one. */
 const defaultMetric = (to: string) => isIpv6(to) ? 1024 : 0;
 
+const same = (a: string, b: string) =>
+  canonicalIp(a).toLowerCase() === canonicalIp(b).toLowerCase();
+
 const sameRoute = (live: RouteInfo, r: NetplanRoute, dev: string) =>
-  live.interface === dev &&
-  live.destination.toLowerCase() === r.to.toLowerCase() &&
-  (live.gateway ?? "").toLowerCase() === r.via.toLowerCase() &&
+  live.interface === dev && same(live.destination, r.to) && same(live.gateway ?? "", r.via) &&
   live.metric === (r.metric ?? defaultMetric(r.to));
 
 /** The report of live route `r`, given the managed routes by interface. */

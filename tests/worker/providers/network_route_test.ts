@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { OperationInputError } from "../../../src/core/job.ts";
+import { canonicalIp } from "../../../src/core/operations/network_interface.ts";
 import { isNetwork } from "../../../src/core/operations/network_route.ts";
 import { netplanFile, parseNetplan } from "../../../src/worker/providers/netplan_config.ts";
 import { createInterfaceCreate } from "../../../src/worker/providers/network_interface_create.ts";
@@ -182,6 +183,9 @@ Deno.test("route input is checked field by field", () => {
   for (const ok of ["0.0.0.0/0", "198.51.100.0/24", "192.0.2.7/32", "2001:db8::/32", "::/0"]) {
     assert.ok(isNetwork(ok), ok);
   }
+  assert.equal(canonicalIp("2001:DB8:0:0:1:0:0:0/64"), "2001:db8:0:0:1::/64");
+  assert.equal(canonicalIp("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");
+  assert.equal(canonicalIp("192.0.2.1/24"), "192.0.2.1/24");
   for (const no of ["198.51.100.1/24", "2001:db8::1/64", "2001:db8:0:0:0:0:0:1/127", "x/8"]) {
     assert.ok(!isNetwork(no), no);
   }
