@@ -33,7 +33,7 @@ export interface OperationCli {
   printCommandResults(body: Collection, json: boolean): void;
 }
 
-type FieldKind = "string" | "number" | "boolean" | "list" | "map";
+type FieldKind = "string" | "number" | "boolean" | "list" | "map" | "json";
 
 /** The kind of a field's schema (optional and default wrappers removed), and if required. */
 function fieldKind(schema: z.ZodType): { kind: FieldKind; required: boolean } {
@@ -51,6 +51,9 @@ function fieldKind(schema: z.ZodType): { kind: FieldKind; required: boolean } {
     array: "list",
     record: "map",
   };
+  const element = (s._zod.def as { element?: { _zod: { def: { type: string } } } }).element;
+  // a list of objects (e.g. routes) is given as JSON
+  if (element?._zod.def.type === "object") return { kind: "json", required };
   return { kind: kinds[s._zod.def.type] ?? "string", required };
 }
 
@@ -76,6 +79,16 @@ function collectPair(flag: string) {
     const at = value.indexOf("=");
     if (at <= 0) throw new CliError(`--${flag} takes KEY=VALUE (got ${value})`, EXIT_CONFIG);
     return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+  };
+}
+
+function toJson(flag: string) {
+  return (value: string) => {
+    try {
+      return JSON.parse(value);
+    } catch {
+      throw new CliError(`--${flag} takes JSON (got ${value})`, EXIT_CONFIG);
+    }
   };
 }
 
@@ -131,9 +144,13 @@ function registerOperation(client: Command, op: OperationDef, io: OperationCli):
       ? `--${flag} <KEY=VALUE>`
       : kind === "number"
       ? `--${flag} <n>`
+      : kind === "json"
+      ? `--${flag} <json>`
       : `--${flag} <value>`;
     const parse = kind === "number"
       ? toNumber(flag)
+      : kind === "json"
+      ? toJson(flag)
       : kind === "list"
       ? csv
       : kind === "map"
