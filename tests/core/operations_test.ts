@@ -37,6 +37,12 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.cron.delete": { kind: "modify", permission: "cron:write" },
   "node.timezone.get": { kind: "query", permission: "timezone:read" },
   "node.timezone.update": { kind: "modify", permission: "timezone:write" },
+  "node.package.list": { kind: "query", permission: "package:read" },
+  "node.package.get": { kind: "query", permission: "package:read" },
+  "node.package.install": { kind: "modify", permission: "package:write" },
+  "node.package.delete": { kind: "modify", permission: "package:write" },
+  "node.package.update": { kind: "modify", permission: "package:write" },
+  "node.package.updates": { kind: "query", permission: "package:read" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {
