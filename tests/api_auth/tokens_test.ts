@@ -69,6 +69,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "network:read",
     "node:read",
     "package:read",
+    "service:read",
     "sysctl:read",
     "system:read",
     "timezone:read",

@@ -43,6 +43,16 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.package.delete": { kind: "modify", permission: "package:write" },
   "node.package.update": { kind: "modify", permission: "package:write" },
   "node.package.updates": { kind: "query", permission: "package:read" },
+  "node.service.list": { kind: "query", permission: "service:read" },
+  "node.service.get": { kind: "query", permission: "service:read" },
+  "node.service.create": { kind: "modify", permission: "service:write" },
+  "node.service.update": { kind: "modify", permission: "service:write" },
+  "node.service.delete": { kind: "modify", permission: "service:write" },
+  "node.service.start": { kind: "modify", permission: "service:write" },
+  "node.service.stop": { kind: "modify", permission: "service:write" },
+  "node.service.restart": { kind: "modify", permission: "service:write" },
+  "node.service.enable": { kind: "modify", permission: "service:write" },
+  "node.service.disable": { kind: "modify", permission: "service:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {
