@@ -135,7 +135,7 @@ export function nodeDomain(domain: string, base: string, param: string, tag: str
   };
 }
 
-/** `o` with its CLI laying out list field `field` as rows. */
+/** `o` with its CLI laying out result field `field` (a list, or one object) as rows. */
 export const expanded = <T extends OperationDef>(o: T, field: string): T => ({
   ...o,
   cli: { ...o.cli, expand: field },

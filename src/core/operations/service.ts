@@ -90,12 +90,15 @@ export const serviceList = expanded(
 );
 
 /** `node.service.get`: one service. */
-export const serviceGet = get(
-  "Get service details",
-  nameInput,
-  z.looseObject({ service: ServiceInfo }),
-  "GetNodeServiceByName",
-  "ServiceGetResponse",
+export const serviceGet = expanded(
+  get(
+    "Get service details",
+    nameInput,
+    z.looseObject({ service: ServiceInfo }),
+    "GetNodeServiceByName",
+    "ServiceGetResponse",
+  ),
+  "service",
 );
 
 /** `node.service.create`: writes a unit file osapi manages. */
