@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { startTestApi, testToken } from "../helpers/api.ts";
 import { buildDeb, dpkgRoot, haveDpkg } from "../helpers/deb.ts";
-import { runOsapi } from "../helpers/osapi.ts";
+import { clientRunner } from "../helpers/osapi.ts";
 
 const dpkg = await haveDpkg();
 if (!dpkg) console.log("skipping the package/service CLI test: dpkg tools not on PATH");
@@ -19,12 +19,7 @@ Deno.test({
     await dpkgRoot(roots["host-a"]);
     const cwd = await Deno.makeTempDir({ prefix: "osapi-pkg-cli-" });
     try {
-      const token = await testToken();
-      const client = async (...args: string[]) => {
-        const r = await runOsapi(["client", "--url", api.url, "--token", token, ...args], { cwd });
-        assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
-        return r.stdout;
-      };
+      const client = clientRunner(api.url, await testToken(), cwd);
       const deb = await buildDeb(cwd, "osapi-hello", "1.0-1");
       const installed = JSON.parse(
         await client(
