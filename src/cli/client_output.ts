@@ -28,11 +28,15 @@ export function keyValues(obj: Row): string {
   ).join("\n");
 }
 
-/** Per-host results as a table; list fields of one name (e.g. disks) become one row each. */
+/**
+ * Per-host results as a table; list fields of one name (e.g. disks) become one row each (an
+ * object field of that name: one row).
+ */
 export function resultsTable(results: Row[], expand?: string): string {
   if (expand) {
     const rows = results.flatMap((r) => {
-      const items = Array.isArray(r[expand]) ? r[expand] as Row[] : [];
+      const v = r[expand];
+      const items = Array.isArray(v) ? v as Row[] : v && typeof v === "object" ? [v as Row] : [];
       return items.length === 0
         ? [{ hostname: r.hostname, error: r.error }]
         : items.map((i) => ({ hostname: r.hostname, ...i }));

@@ -32,6 +32,10 @@ export const PERMISSIONS = [
   "cron:write",
   "timezone:read",
   "timezone:write",
+  "package:read",
+  "package:write",
+  "service:read",
+  "service:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -46,7 +50,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|package|service):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

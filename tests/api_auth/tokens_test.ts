@@ -68,6 +68,8 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "job:read",
     "network:read",
     "node:read",
+    "package:read",
+    "service:read",
     "sysctl:read",
     "system:read",
     "timezone:read",

@@ -47,6 +47,22 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.cron.delete": { kind: "modify", permission: "cron:write" },
   "node.timezone.get": { kind: "query", permission: "timezone:read" },
   "node.timezone.update": { kind: "modify", permission: "timezone:write" },
+  "node.package.list": { kind: "query", permission: "package:read" },
+  "node.package.get": { kind: "query", permission: "package:read" },
+  "node.package.install": { kind: "modify", permission: "package:write" },
+  "node.package.delete": { kind: "modify", permission: "package:write" },
+  "node.package.update": { kind: "modify", permission: "package:write" },
+  "node.package.updates": { kind: "query", permission: "package:read" },
+  "node.service.list": { kind: "query", permission: "service:read" },
+  "node.service.get": { kind: "query", permission: "service:read" },
+  "node.service.create": { kind: "modify", permission: "service:write" },
+  "node.service.update": { kind: "modify", permission: "service:write" },
+  "node.service.delete": { kind: "modify", permission: "service:write" },
+  "node.service.start": { kind: "modify", permission: "service:write" },
+  "node.service.stop": { kind: "modify", permission: "service:write" },
+  "node.service.restart": { kind: "modify", permission: "service:write" },
+  "node.service.enable": { kind: "modify", permission: "service:write" },
+  "node.service.disable": { kind: "modify", permission: "service:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

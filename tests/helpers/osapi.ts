@@ -48,3 +48,21 @@ export function spawnOsapi(args: string[], opts: RunOptions = {}): Deno.ChildPro
     stderr: "piped",
   }).spawn();
 }
+
+/**
+ * A function running `osapi client --url <url> --token <token> <args>` in `cwd` that asserts
+ * exit code 0 (naming the command and its stderr) and returns stdout.
+ */
+export function clientRunner(
+  url: string,
+  token: string,
+  cwd: string,
+): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    const r = await runOsapi(["client", "--url", url, "--token", token, ...args], { cwd });
+    if (r.code !== 0) {
+      throw new Error(`osapi client ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    }
+    return r.stdout;
+  };
+}

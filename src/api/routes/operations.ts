@@ -89,11 +89,8 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   for (const [param, field] of Object.entries(pathFields)) params[param] = shape[field];
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
   const withBody = route.method === "post" || route.method === "put";
-  const rest = Object.keys(restShape).length === 0 && !withBody
-    ? "none"
-    : withBody
-    ? "body"
-    : "query";
+  // a POST or PUT without input fields takes no body (as OSAPI's actions: .../service/{name}/start)
+  const rest = Object.keys(restShape).length === 0 ? "none" : withBody ? "body" : "query";
   const query = targetInPath ? z.object({}) : TargetQuery;
   const request = {
     ...(Object.keys(params).length > 0 ? { params: z.object(params) } : {}),
@@ -175,20 +172,38 @@ async function requestData(c: Context<ApiEnv>, s: RouteShape): Promise<Record<st
   return data;
 }
 
+/** True when a request to `a` also matches `b` (`b` has a parameter where `a` is fixed). */
+function shadowedBy(a: RouteDef, b: RouteDef): boolean {
+  const [x, y] = [a.path.split("/"), b.path.split("/")];
+  return a !== b && a.method === b.method && a.path !== b.path && x.length === y.length &&
+    x.every((seg, i) => seg === y[i] || y[i].startsWith("{"));
+}
+
+/**
+ * The routes of `table` in registration order: table order, except that a route another one
+ * would shadow (`GET .../package/update` beside `GET .../package/{name}`) comes first.
+ */
+function registrationOrder(table: OperationTable): [OperationDef, RouteDef][] {
+  const all = [...table.values()].flatMap((op) =>
+    op.routes.map((r) => [op, r] as [OperationDef, RouteDef])
+  );
+  const first = all.filter(([, r]) => all.some(([, o]) => shadowedBy(r, o)));
+  return [...first, ...all.filter((e) => !first.includes(e))];
+}
+
 /** Registers every route of every operation in `table`. */
 export function registerOperationRoutes(app: ApiApp, deps: AppDeps, table: OperationTable): void {
-  for (const op of table.values()) {
-    for (const [route, s] of routeShapes(op)) {
-      const status = Number(Object.keys(s.config.responses)[0]) as 200 | 202;
-      app.openapi(securedRoute(op.permission, s.config), async (c) => {
-        const target = s.targetInPath
-          ? c.req.param("hostname") ?? "_any"
-          : (c.req.valid("query" as never) as { target_hostname: string }).target_hostname;
-        const data = await requestData(c as unknown as Context<ApiEnv>, s);
-        const result = await runOperation(deps, c as unknown as Context<ApiEnv>, op, data, target);
-        // deno-lint-ignore no-explicit-any
-        return c.json(responseBody(route, result) as any, status);
-      });
-    }
+  for (const [op, route] of registrationOrder(table)) {
+    const s = routeShapes(op).get(route)!;
+    const status = Number(Object.keys(s.config.responses)[0]) as 200 | 202;
+    app.openapi(securedRoute(op.permission, s.config), async (c) => {
+      const target = s.targetInPath
+        ? c.req.param("hostname") ?? "_any"
+        : (c.req.valid("query" as never) as { target_hostname: string }).target_hostname;
+      const data = await requestData(c as unknown as Context<ApiEnv>, s);
+      const result = await runOperation(deps, c as unknown as Context<ApiEnv>, op, data, target);
+      // deno-lint-ignore no-explicit-any
+      return c.json(responseBody(route, result) as any, status);
+    });
   }
 }

@@ -49,7 +49,7 @@ export interface CliDef {
   readonly flags?: Readonly<Record<string, string>>;
   /** How results print: a table (default) or stdout/stderr as a local run would. */
   readonly output?: "table" | "command";
-  /** A list field of each result laid out as rows of its own (e.g. `disks`). */
+  /** A list field of each result laid out as rows of its own (e.g. `disks`; an object: one row). */
   readonly expand?: string;
 }
 

@@ -11,6 +11,8 @@ import * as network from "./network.ts";
 import * as networkInterface from "./network_interface.ts";
 import * as networkRoute from "./network_route.ts";
 import * as node from "./node.ts";
+import * as packages from "./package.ts";
+import * as service from "./service.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
@@ -34,11 +36,24 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
   return table;
 }
 
+/** The domain modules, one a line (a new domain file adds its line here). */
+const DOMAINS = [
+  system,
+  network,
+  networkInterface,
+  networkRoute,
+  command,
+  node,
+  sysctl,
+  cron,
+  timezone,
+  packages,
+  service,
+];
+
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, networkInterface, networkRoute, command, node, sysctl, cron, timezone].flatMap((
-    domain,
-  ) => Object.values(domain).filter(isOperation)),
+  DOMAINS.flatMap((domain) => Object.values(domain).filter(isOperation)),
 );
 
 /** The operation of `type`, or undefined for a type osapi does not know. */

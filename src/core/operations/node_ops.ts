@@ -134,3 +134,9 @@ export function nodeDomain(domain: string, base: string, param: string, tag: str
       op("delete", summary, input, result, route("delete", true, operationId, collection)),
   };
 }
+
+/** `o` with its CLI laying out result field `field` (a list, or one object) as rows. */
+export const expanded = <T extends OperationDef>(o: T, field: string): T => ({
+  ...o,
+  cli: { ...o.cli, expand: field },
+});
