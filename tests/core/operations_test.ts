@@ -37,6 +37,9 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.cron.delete": { kind: "modify", permission: "cron:write" },
   "node.timezone.get": { kind: "query", permission: "timezone:read" },
   "node.timezone.update": { kind: "modify", permission: "timezone:write" },
+  "node.process.list": { kind: "query", permission: "process:read" },
+  "node.process.get": { kind: "query", permission: "process:read" },
+  "node.process.signal": { kind: "modify", permission: "process:execute" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -9,6 +9,7 @@ import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
+import * as process from "./process.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
@@ -34,7 +35,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, process].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );

@@ -1,0 +1,11 @@
+/** `node.process.list`: the processes of this host. */
+import { processList as processListOp } from "../../core/operations/process.ts";
+import { listProcesses } from "./process_table.ts";
+import { provide } from "./types.ts";
+
+/** Lists the processes of the root's `/proc`. */
+export const processList = provide(processListOp, async (_input, ctx) => ({
+  processes: await listProcesses(ctx.root),
+}));
+
+export default processList;
