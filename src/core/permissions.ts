@@ -34,6 +34,8 @@ export const PERMISSIONS = [
   "timezone:write",
   "process:read",
   "process:execute",
+  "ntp:read",
+  "ntp:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -48,7 +50,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|process):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|process|ntp):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

@@ -68,6 +68,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "job:read",
     "network:read",
     "node:read",
+    "ntp:read",
     "process:read",
     "sysctl:read",
     "system:read",

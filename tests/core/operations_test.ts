@@ -40,6 +40,10 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.process.list": { kind: "query", permission: "process:read" },
   "node.process.get": { kind: "query", permission: "process:read" },
   "node.process.signal": { kind: "modify", permission: "process:execute" },
+  "node.ntp.get": { kind: "query", permission: "ntp:read" },
+  "node.ntp.create": { kind: "modify", permission: "ntp:write" },
+  "node.ntp.update": { kind: "modify", permission: "ntp:write" },
+  "node.ntp.delete": { kind: "modify", permission: "ntp:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -9,6 +9,7 @@ import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
+import * as ntp from "./ntp.ts";
 import * as process from "./process.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
@@ -35,7 +36,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone, process].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, process, ntp].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
