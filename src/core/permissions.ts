@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   "process:execute",
   "ntp:read",
   "ntp:write",
+  "certificate:read",
+  "certificate:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -50,7 +52,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|process|ntp):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|process|ntp|certificate):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

@@ -44,6 +44,10 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.ntp.create": { kind: "modify", permission: "ntp:write" },
   "node.ntp.update": { kind: "modify", permission: "ntp:write" },
   "node.ntp.delete": { kind: "modify", permission: "ntp:write" },
+  "node.certificate.list": { kind: "query", permission: "certificate:read" },
+  "node.certificate.create": { kind: "modify", permission: "certificate:write" },
+  "node.certificate.update": { kind: "modify", permission: "certificate:write" },
+  "node.certificate.delete": { kind: "modify", permission: "certificate:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -5,6 +5,7 @@
  * the permission checks all come from here.
  */
 import type { OperationDef } from "./define.ts";
+import * as certificate from "./certificate.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as network from "./network.ts";
@@ -36,9 +37,9 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone, process, ntp].flatMap((domain) =>
-    Object.values(domain).filter(isOperation)
-  ),
+  [system, network, command, node, sysctl, cron, timezone, process, ntp, certificate].flatMap((
+    domain,
+  ) => Object.values(domain).filter(isOperation)),
 );
 
 /** The operation of `type`, or undefined for a type osapi does not know. */
