@@ -38,6 +38,7 @@ export const PERMISSIONS = [
   "ntp:write",
   "certificate:read",
   "certificate:write",
+  "log:read",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -52,7 +53,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|process|ntp|certificate):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|process|ntp|certificate|log):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

@@ -67,6 +67,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "cron:read",
     "health:read",
     "job:read",
+    "log:read",
     "network:read",
     "node:read",
     "ntp:read",

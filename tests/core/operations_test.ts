@@ -48,6 +48,9 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.certificate.create": { kind: "modify", permission: "certificate:write" },
   "node.certificate.update": { kind: "modify", permission: "certificate:write" },
   "node.certificate.delete": { kind: "modify", permission: "certificate:write" },
+  "node.log.entries": { kind: "query", permission: "log:read" },
+  "node.log.unit": { kind: "query", permission: "log:read" },
+  "node.log.sources": { kind: "query", permission: "log:read" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -8,6 +8,7 @@ import type { OperationDef } from "./define.ts";
 import * as certificate from "./certificate.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
+import * as log from "./log.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
 import * as ntp from "./ntp.ts";
@@ -37,7 +38,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone, process, ntp, certificate].flatMap((
+  [system, network, command, node, sysctl, cron, timezone, process, ntp, certificate, log].flatMap((
     domain,
   ) => Object.values(domain).filter(isOperation)),
 );
