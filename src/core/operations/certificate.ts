@@ -96,14 +96,19 @@ const mutation = z.looseObject({
   refreshed: z.boolean().meta({ description: "whether the trust store was rebuilt" }),
 });
 
-/** `node.certificate.list`: the CA certificates of the host. */
-export const certificateList = op(
+const listOp = op(
   "list",
   "List the CA certificates of the target nodes",
   z.strictObject({}).meta({ description: "No input." }),
   z.looseObject({ certificates: z.array(CertificateInfo) }),
   route("get", false, "GetNodeCertificateCa", "CertificateCACollectionResponse"),
 );
+
+/** `node.certificate.list`: the CA certificates of the host (a CLI row each). */
+export const certificateList: typeof listOp = {
+  ...listOp,
+  cli: { ...listOp.cli, expand: "certificates" },
+};
 
 /** `node.certificate.create`: installs a CA certificate and refreshes the trust store. */
 export const certificateCreate = op(

@@ -76,33 +76,47 @@ const entries = z.looseObject({
 
 const { route, op } = nodeDomain("log", "log", "name", "Log_Management_API_log_operations");
 
-/** A `log:read` query (the journal is only read). */
-function query<const In extends InputSchema>(def: OperationDef<In>): OperationDef<In> {
-  return { ...def, kind: "query", permission: "log:read" };
+/** A `log:read` query (the journal is only read); the CLI shows a row per `expand` element. */
+function query<const In extends InputSchema>(
+  def: OperationDef<In>,
+  expand?: string,
+): OperationDef<In> {
+  return {
+    ...def,
+    kind: "query",
+    permission: "log:read",
+    ...(expand ? { cli: { ...def.cli, expand } } : {}),
+  };
 }
 
 /** `node.log.entries`: the newest journal entries. */
-export const logEntries = query(op(
+export const logEntries = query(
+  op(
+    "entries",
+    "Entries of the systemd journal of the target nodes",
+    z.strictObject(filters).meta({ description: "Filters of the entries." }),
+    entries,
+    route("get", false, "GetNodeLog", "LogCollectionResponse"),
+    [],
+  ),
   "entries",
-  "Entries of the systemd journal of the target nodes",
-  z.strictObject(filters).meta({ description: "Filters of the entries." }),
-  entries,
-  route("get", false, "GetNodeLog", "LogCollectionResponse"),
-  [],
-));
+);
 
 /** `node.log.unit`: the newest journal entries of one unit. */
-export const logUnit = query(op(
-  "unit",
-  "Entries of the systemd journal of one unit",
-  z.strictObject({ name: unitName, ...filters }).meta({ description: "Unit and filters." }),
-  entries,
-  route("get", false, "GetNodeLogUnit", "LogCollectionResponse", {
-    path: "/api/node/{hostname}/log/unit/{name}",
-    params: { name: "name" },
-  }),
-  ["name"],
-));
+export const logUnit = query(
+  op(
+    "unit",
+    "Entries of the systemd journal of one unit",
+    z.strictObject({ name: unitName, ...filters }).meta({ description: "Unit and filters." }),
+    entries,
+    route("get", false, "GetNodeLogUnit", "LogCollectionResponse", {
+      path: "/api/node/{hostname}/log/unit/{name}",
+      params: { name: "name" },
+    }),
+    ["name"],
+  ),
+  "entries",
+);
 
 /** `node.log.sources`: the syslog identifiers of the journal. */
 export const logSources = query(op(

@@ -43,14 +43,19 @@ const { route, op } = nodeDomain(
 
 const pidInput = z.strictObject({ pid: processId });
 
-/** `node.process.list`: every process of the host. */
-export const processList = op(
+const listOp = op(
   "list",
   "List the processes of the target nodes",
   z.strictObject({}).meta({ description: "No input." }),
   z.looseObject({ processes: z.array(ProcessInfo) }),
   route("get", false, "GetNodeProcess", "ProcessCollectionResponse"),
 );
+
+/** `node.process.list`: every process of the host (the CLI shows one row per process). */
+export const processList: typeof listOp = {
+  ...listOp,
+  cli: { ...listOp.cli, expand: "processes" },
+};
 
 /** `node.process.get`: one process by pid. */
 export const processGet = op(
