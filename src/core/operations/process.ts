@@ -47,7 +47,12 @@ const listOp = op(
   "list",
   "List the processes of the target nodes",
   z.strictObject({}).meta({ description: "No input." }),
-  z.looseObject({ processes: z.array(ProcessInfo) }),
+  z.looseObject({
+    processes: z.array(ProcessInfo),
+    truncated: z.boolean().optional().meta({
+      description: "the highest pids were left out to keep the answer small",
+    }),
+  }),
   route("get", false, "GetNodeProcess", "ProcessCollectionResponse"),
 );
 

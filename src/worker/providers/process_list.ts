@@ -4,8 +4,6 @@ import { listProcesses } from "./process_table.ts";
 import { provide } from "./types.ts";
 
 /** Lists the processes of the root's `/proc`. */
-export const processList = provide(processListOp, async (_input, ctx) => ({
-  processes: await listProcesses(ctx.root),
-}));
+export const processList = provide(processListOp, (_input, ctx) => listProcesses(ctx.root));
 
 export default processList;

@@ -132,8 +132,14 @@ async function readProcess(
   };
 }
 
-/** Every process of the root's `/proc`, by pid. */
-export async function listProcesses(root: string): Promise<ProcessInfo[]> {
+/** The answer size kept under the NATS message limit. */
+export const MAX_LIST_BYTES = 768 * 1024;
+
+/** The processes of the root's `/proc` by pid, those past `maxBytes` of JSON left out. */
+export async function listProcesses(
+  root: string,
+  maxBytes = MAX_LIST_BYTES,
+): Promise<{ processes: ProcessInfo[]; truncated?: boolean }> {
   const dir = await procDir(root);
   const clock = await hostClock(root, dir);
   const pids: number[] = [];
@@ -142,7 +148,15 @@ export async function listProcesses(root: string): Promise<ProcessInfo[]> {
   }
   pids.sort((a, b) => a - b);
   const all = await Promise.all(pids.map((pid) => readProcess(dir, pid, clock)));
-  return all.filter((p): p is ProcessInfo => p !== undefined);
+  const processes: ProcessInfo[] = [];
+  let size = 0;
+  for (const p of all) {
+    if (!p) continue;
+    size += JSON.stringify(p).length + 1;
+    if (size > maxBytes) return { processes, truncated: true };
+    processes.push(p);
+  }
+  return { processes };
 }
 
 /** Process `pid`; throws {@link OperationInputError} when there is none. */

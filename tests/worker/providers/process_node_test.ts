@@ -7,7 +7,7 @@ import { OperationInputError } from "../../../src/core/job.ts";
 import processGet from "../../../src/worker/providers/process_get.ts";
 import processList from "../../../src/worker/providers/process_list.ts";
 import processSignal from "../../../src/worker/providers/process_signal.ts";
-import { parseStat } from "../../../src/worker/providers/process_table.ts";
+import { listProcesses, parseStat } from "../../../src/worker/providers/process_table.ts";
 import { processGone, testContext } from "./ctx.ts";
 
 /** A root with a canned /proc: boot at 1700000000, up 1000 s, 2 processes. */
@@ -65,6 +65,8 @@ Deno.test("process list and get read the root's /proc: name, user, state, cpu, m
       [processes[0].name, processes[0].user, processes[0].state, processes[0].command],
       ["kthreadd", "root", "idle", "[kthreadd]"],
     );
+    const cut = await listProcesses(root, 300);
+    assert.deepEqual([cut.processes.map((p) => p.pid), cut.truncated], [[7], true]);
     const { process } = await processGet.run(processGet.validate({ pid: 42 }), ctx);
     assert.equal(process.command, "nginx -g x");
     await assert.rejects(
