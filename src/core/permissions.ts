@@ -36,6 +36,13 @@ export const PERMISSIONS = [
   "package:write",
   "service:read",
   "service:write",
+  "process:read",
+  "process:execute",
+  "ntp:read",
+  "ntp:write",
+  "certificate:read",
+  "certificate:write",
+  "log:read",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -50,7 +57,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|package|service):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|package|service|process|ntp|certificate|log):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

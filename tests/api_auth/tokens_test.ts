@@ -63,12 +63,16 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
   assert.deepEqual([...table.get("read")!], [...DEFAULT_ROLES.read]);
   assert.deepEqual([...table.get("write")!], ["job:read"]);
   assert.deepEqual([...effectivePermissions({ roles: ["ops", "read"] }, table)].sort(), [
+    "certificate:read",
     "cron:read",
     "health:read",
     "job:read",
+    "log:read",
     "network:read",
     "node:read",
+    "ntp:read",
     "package:read",
+    "process:read",
     "service:read",
     "sysctl:read",
     "system:read",

@@ -63,6 +63,20 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.service.restart": { kind: "modify", permission: "service:write" },
   "node.service.enable": { kind: "modify", permission: "service:write" },
   "node.service.disable": { kind: "modify", permission: "service:write" },
+  "node.process.list": { kind: "query", permission: "process:read" },
+  "node.process.get": { kind: "query", permission: "process:read" },
+  "node.process.signal": { kind: "modify", permission: "process:execute" },
+  "node.ntp.get": { kind: "query", permission: "ntp:read" },
+  "node.ntp.create": { kind: "modify", permission: "ntp:write" },
+  "node.ntp.update": { kind: "modify", permission: "ntp:write" },
+  "node.ntp.delete": { kind: "modify", permission: "ntp:write" },
+  "node.certificate.list": { kind: "query", permission: "certificate:read" },
+  "node.certificate.create": { kind: "modify", permission: "certificate:write" },
+  "node.certificate.update": { kind: "modify", permission: "certificate:write" },
+  "node.certificate.delete": { kind: "modify", permission: "certificate:write" },
+  "node.log.entries": { kind: "query", permission: "log:read" },
+  "node.log.unit": { kind: "query", permission: "log:read" },
+  "node.log.sources": { kind: "query", permission: "log:read" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

@@ -66,6 +66,22 @@ function responseBody(route: RouteDef, result: JobRunResult) {
   };
 }
 
+/** The base schema of a field (without optional/default wrappers). */
+function baseSchema(s: z.ZodType): z.ZodType {
+  return s instanceof z.ZodOptional || s instanceof z.ZodDefault
+    ? baseSchema(s.unwrap() as z.ZodType)
+    : s;
+}
+
+/** A field read from a path or query string: numeric fields take their digits as a number. */
+function fromText(s: z.ZodType): z.ZodType {
+  if (!(baseSchema(s) instanceof z.ZodNumber)) return s;
+  return z.preprocess((v) => typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v, s);
+}
+
+const textFields = (shape: Record<string, z.ZodType>) =>
+  Object.fromEntries(Object.entries(shape).map(([f, s]) => [f, fromText(s)]));
+
 /** What a route takes from where: path fields, the rest from the query or the body. */
 interface RouteShape {
   readonly config: Parameters<typeof securedRoute>[1];
@@ -86,7 +102,7 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
       description: "_any (one worker), _all (every worker), a host name, or key:value",
     });
   }
-  for (const [param, field] of Object.entries(pathFields)) params[param] = shape[field];
+  for (const [param, field] of Object.entries(pathFields)) params[param] = fromText(shape[field]);
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
   const withBody = route.method === "post" || route.method === "put";
   // a POST or PUT without input fields takes no body (as OSAPI's actions: .../service/{name}/start)
@@ -95,7 +111,7 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   const request = {
     ...(Object.keys(params).length > 0 ? { params: z.object(params) } : {}),
     ...(rest === "query"
-      ? { query: query.extend(restShape) }
+      ? { query: query.extend(textFields(restShape)) }
       : targetInPath
       ? {}
       : { query: TargetQuery }),
@@ -168,7 +184,8 @@ async function requestData(c: Context<ApiEnv>, s: RouteShape): Promise<Record<st
     >;
     Object.assign(data, fields);
   }
-  for (const [param, field] of Object.entries(s.pathFields)) data[field] = c.req.param(param);
+  const params = c.req.valid("param" as never) as Record<string, unknown>;
+  for (const [param, field] of Object.entries(s.pathFields)) data[field] = params[param];
   return data;
 }
 

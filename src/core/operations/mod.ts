@@ -5,14 +5,18 @@
  * the permission checks all come from here.
  */
 import type { OperationDef } from "./define.ts";
+import * as certificate from "./certificate.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
+import * as log from "./log.ts";
 import * as network from "./network.ts";
 import * as networkInterface from "./network_interface.ts";
 import * as networkRoute from "./network_route.ts";
 import * as node from "./node.ts";
 import * as packages from "./package.ts";
 import * as service from "./service.ts";
+import * as ntp from "./ntp.ts";
+import * as process from "./process.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
@@ -49,6 +53,10 @@ const DOMAINS = [
   timezone,
   packages,
   service,
+  process,
+  ntp,
+  certificate,
+  log,
 ];
 
 /** Every operation osapi ships. */
