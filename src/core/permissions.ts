@@ -32,6 +32,9 @@ export const PERMISSIONS = [
   "cron:write",
   "timezone:read",
   "timezone:write",
+  "user:read",
+  "user:write",
+  "power:execute",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -46,7 +49,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|user):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

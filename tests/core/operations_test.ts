@@ -37,6 +37,17 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.cron.delete": { kind: "modify", permission: "cron:write" },
   "node.timezone.get": { kind: "query", permission: "timezone:read" },
   "node.timezone.update": { kind: "modify", permission: "timezone:write" },
+  "node.user.list": { kind: "query", permission: "user:read" },
+  "node.user.get": { kind: "query", permission: "user:read" },
+  "node.user.create": { kind: "modify", permission: "user:write" },
+  "node.user.update": { kind: "modify", permission: "user:write" },
+  "node.user.delete": { kind: "modify", permission: "user:write" },
+  "node.user.password": { kind: "modify", permission: "user:write" },
+  "node.group.list": { kind: "query", permission: "user:read" },
+  "node.group.get": { kind: "query", permission: "user:read" },
+  "node.group.create": { kind: "modify", permission: "user:write" },
+  "node.group.update": { kind: "modify", permission: "user:write" },
+  "node.group.delete": { kind: "modify", permission: "user:write" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

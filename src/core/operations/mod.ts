@@ -12,6 +12,7 @@ import * as node from "./node.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
+import * as user from "./user.ts";
 
 export * from "./define.ts";
 export * from "./request.ts";
@@ -34,7 +35,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, user].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
