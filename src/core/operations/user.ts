@@ -56,12 +56,15 @@ const passwordHash = z.string({ error: "must be a string" }).max(1024, {
     "`openssl passwd -6` or `mkpasswd`), stored as it is.",
 });
 
-/** A check's issue on `field` (its value is not echoed: it may be a password). */
-const issue = (message: string, field: string): z.core.$ZodRawIssue => ({
+/**
+ * A check's issue on `field` of an object (none: the value checked); the value is not echoed
+ * (it may be a password).
+ */
+const issue = (message: string, field?: string): z.core.$ZodRawIssue => ({
   code: "custom",
   message,
   input: "",
-  path: [field],
+  path: field ? [field] : [],
 });
 
 const USER_TAG = "User_and_Group_Management_API_user_operations";
@@ -336,3 +339,120 @@ export type UserCreateInput = z.output<typeof userCreate.input>;
 export type UserUpdateInput = z.output<typeof userUpdate.input>;
 export type UserPasswordInput = z.output<typeof userPassword.input>;
 export type GroupUpdateInput = z.output<typeof groupUpdate.input>;
+
+/** The public key types osapi accepts in `authorized_keys`. */
+export const SSH_KEY_TYPES = [
+  "ssh-ed25519",
+  "ssh-rsa",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+] as const;
+
+/**
+ * The key type a public key blob (base64) names in its first field, or undefined when the
+ * text is not base64 or the blob is malformed.
+ */
+export function sshBlobType(base64: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return undefined;
+  let bin: string;
+  try {
+    bin = atob(base64);
+  } catch {
+    return undefined;
+  }
+  if (bin.length < 4) return undefined;
+  const len = ((bin.charCodeAt(0) << 24) | (bin.charCodeAt(1) << 16) |
+    (bin.charCodeAt(2) << 8) | bin.charCodeAt(3)) >>> 0;
+  if (len === 0 || len > 64 || bin.length < 4 + len) return undefined;
+  return bin.slice(4, 4 + len);
+}
+
+const KEY_LINE = /^(\S+) (\S+)(?: ([^\p{Cc}]*))?$/u;
+
+/** A public key line: `<type> <base64 blob> [comment]`, its blob naming the same type. */
+const sshKey = z.string({ error: "must be a string" }).max(16384, {
+  error: "is too long (at most 16384 characters)",
+}).check((ctx) => {
+  const m = ctx.value.trim().match(KEY_LINE);
+  const fail = (message: string) => void ctx.issues.push(issue(message));
+  if (!m) return fail("must be one line: <type> <base64 key> [comment]");
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(m[1])) {
+    return fail(
+      `type ${JSON.stringify(m[1].slice(0, 40))} is not one of ${SSH_KEY_TYPES.join(", ")}`,
+    );
+  }
+  const blobType = sshBlobType(m[2]);
+  if (blobType === undefined) return fail("is not valid base64 key data");
+  if (blobType !== m[1]) return fail(`key data is a ${blobType.slice(0, 40)} key, not ${m[1]}`);
+}).meta({
+  description: 'A public key line, e.g. "ssh-ed25519 AAAA... user@host" (no options).',
+  example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVkMjU1MTkta2V5LWRhdGEtZm9yLWV4YW1wbGU user@host",
+});
+
+/** An OpenSSH SHA-256 fingerprint (`SHA256:` and 43 base64 characters, `-_` for `+/` too). */
+export const sshFingerprint = str({
+  description: "SHA256 fingerprint as ssh-keygen -l prints it (URL-safe - and _ accepted).",
+  minLength: 1,
+  maxLength: 50,
+  pattern: /^SHA256:[A-Za-z0-9+/_-]{43}$/,
+  hint: "SHA256: and 43 base64 characters",
+  example: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+});
+
+/** An authorized key. */
+export const SshKeyInfo = z.looseObject({
+  type: z.string(),
+  fingerprint: z.string(),
+  comment: z.string().optional(),
+});
+
+const keyMutation = z.looseObject({ fingerprint: z.string(), changed: z.boolean() });
+
+/** `node.user.ssh_key.list`: the keys of `~<name>/.ssh/authorized_keys`. */
+export const userSshKeyList = accountOperation(
+  "user",
+  "ssh_key.list",
+  "query",
+  "List the SSH authorized keys of a user",
+  userInput,
+  z.looseObject({ keys: z.array(SshKeyInfo) }),
+  userRoute("get", "user/{name}/ssh-key", "GetNodeUserSSHKey", "SSHKeyCollectionResponse"),
+  ["name"],
+);
+
+/** `node.user.ssh_key.add`: appends a key to the user's `authorized_keys`. */
+export const userSshKeyAdd = accountOperation(
+  "user",
+  "ssh_key.add",
+  "modify",
+  "Add an SSH authorized key for a user",
+  z.strictObject({ name: userName, key: sshKey }).meta({
+    description: "Adds the key; unchanged when a key with its fingerprint is there.",
+  }),
+  keyMutation,
+  userRoute("post", "user/{name}/ssh-key", "PostNodeUserSSHKey", "SSHKeyMutationResponse", {
+    request: "SSHKeyAddRequest",
+  }),
+  ["name", "key"],
+);
+
+/** `node.user.ssh_key.remove`: removes the keys of a fingerprint. */
+export const userSshKeyRemove = accountOperation(
+  "user",
+  "ssh_key.remove",
+  "modify",
+  "Remove an SSH authorized key of a user by fingerprint",
+  z.strictObject({ name: userName, fingerprint: sshFingerprint }),
+  keyMutation,
+  userRoute(
+    "delete",
+    "user/{name}/ssh-key/{fingerprint}",
+    "DeleteNodeUserSSHKey",
+    "SSHKeyMutationResponse",
+    { params: { name: "name", fingerprint: "fingerprint" } },
+  ),
+  ["name", "fingerprint"],
+);
