@@ -51,6 +51,8 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.group.create": { kind: "modify", permission: "user:write" },
   "node.group.update": { kind: "modify", permission: "user:write" },
   "node.group.delete": { kind: "modify", permission: "user:write" },
+  "node.power.reboot": { kind: "modify", permission: "power:execute" },
+  "node.power.shutdown": { kind: "modify", permission: "power:execute" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

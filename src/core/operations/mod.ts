@@ -9,6 +9,7 @@ import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
+import * as power from "./power.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
@@ -35,7 +36,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone, user].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, user, power].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
