@@ -85,6 +85,10 @@ export function accountOperation<const In extends InputSchema>(
   args: string[],
 ): OperationDef<In> {
   const permission: Permission = kind === "query" ? "user:read" : "user:write";
+  // a query's list field (users, groups, keys) is laid out as rows of its own by the CLI
+  const expand = kind === "query"
+    ? Object.keys(result.shape).find((k) => result.shape[k] instanceof z.ZodArray)
+    : undefined;
   return defineOperation({
     type: `node.${domain}.${name}`,
     kind,
@@ -93,7 +97,11 @@ export function accountOperation<const In extends InputSchema>(
     input,
     result,
     routes: [route],
-    cli: { command: ["node", domain, ...name.split(".").map((w) => w.replace(/_/g, "-"))], args },
+    cli: {
+      command: ["node", domain, ...name.split(".").map((w) => w.replace(/_/g, "-"))],
+      args,
+      ...(expand ? { expand } : {}),
+    },
     provider: `${domain}_${name.replace(/\./g, "_")}`,
   });
 }
