@@ -8,6 +8,7 @@ import type { Permission } from "../permissions.ts";
 import { defineOperation, type InputSchema, type OperationDef, type RouteDef } from "./define.ts";
 import { bool, int, str, strList } from "./fields.ts";
 import { nodeRoute } from "./node_ops.ts";
+import { sha512Crypt } from "../sha512_crypt.ts";
 
 /** A POSIX account or group name: a-z 0-9 _ -, starting with a letter or `_`, at most 32. */
 export const posixName = (what: string) =>
@@ -42,8 +43,8 @@ const password = z.string({ error: "must be a string" }).min(1, { error: "must n
   .max(1024, { error: "is too long (at most 1024 characters)" })
   .refine((v) => !/\p{Cc}/u.test(v), { error: "must be one line without control characters" })
   .meta({
-    description: "The password in plaintext; the host hashes it (SHA-512 crypt) and stores " +
-      "only the hash. Prefer password_hash: the job's input is kept in its record.",
+    description: "The password in plaintext: the API hashes it (SHA-512 crypt) before the job " +
+      "is stored, so only the hash is kept and sent to the hosts.",
   });
 
 /** A crypt(3) hash (`$6$...`, `$y$...`), stored as it is. */
@@ -170,8 +171,21 @@ export const userGet = accountOperation(
   ["name"],
 );
 
+/**
+ * A checked input with its plaintext `password` replaced by its SHA-512 crypt hash
+ * (`password_hash`): the API hashes before the job is stored, so the job's record and message
+ * never hold the plaintext.
+ */
+export async function hashPlaintextPassword<T extends { password?: string }>(
+  input: T,
+): Promise<Record<string, unknown>> {
+  if (input.password === undefined) return input;
+  const { password, ...rest } = input;
+  return { ...rest, password_hash: await sha512Crypt(password) };
+}
+
 /** `node.user.create`: a new account (`useradd`). */
-export const userCreate = accountOperation(
+const userCreateOp = accountOperation(
   "user",
   "create",
   "modify",
@@ -202,6 +216,9 @@ export const userCreate = accountOperation(
   }),
   ["name"],
 );
+
+/** `node.user.create`: a new account (`useradd`); a plaintext password is hashed by the API. */
+export const userCreate = { ...userCreateOp, prepare: hashPlaintextPassword };
 
 /** `node.user.update`: shell, home, supplementary groups, lock (`usermod`). */
 export const userUpdate = accountOperation(
@@ -241,8 +258,7 @@ export const userDelete = accountOperation(
   ["name"],
 );
 
-/** `node.user.password`: sets the password (`chpasswd -e`, the hash on stdin). */
-export const userPassword = accountOperation(
+const userPasswordOp = accountOperation(
   "user",
   "password",
   "modify",
@@ -274,6 +290,12 @@ const groupRoute = (method: RouteDef["method"], byName: boolean, operationId: st
   });
 const groups = z.looseObject({ groups: z.array(GroupInfo) });
 const groupInput = z.strictObject({ name: groupName });
+
+/**
+ * `node.user.password`: sets the password (`chpasswd -e`, the hash on stdin); a plaintext
+ * password is hashed by the API.
+ */
+export const userPassword = { ...userPasswordOp, prepare: hashPlaintextPassword };
 
 /** `node.group.list`: every group of the host. */
 export const groupListOp = accountOperation(

@@ -1,9 +1,10 @@
 /**
  * The accounts of a provider root: `<root>/etc/passwd`, `group` and `shadow` parsed (password
  * hashes are read only to tell `locked` and to compare a new password, never returned), and the
- * shadow tools run against the root (`useradd --root <root> ...`), input on stdin.
+ * shadow tools run against the root (`useradd --root <root> ...`), secrets on stdin.
  */
 import { OperationInputError } from "../../core/job.ts";
+import { sha512Crypt } from "../../core/sha512_crypt.ts";
 import { readTextIfExists, rootPath, serialized } from "./root.ts";
 import { childEnv } from "./process.ts";
 import type { ProviderContext } from "./types.ts";
@@ -166,36 +167,11 @@ export function accountsSerialized<T>(ctx: ProviderContext, fn: () => Promise<T>
   return serialized(`accounts:${ctx.root}`, fn);
 }
 
-/** The SHA-512 crypt hash of `password` (`openssl passwd -6`, the password on stdin). */
-export async function hashPassword(
-  ctx: ProviderContext,
-  password: string,
-  salt?: string,
-): Promise<string> {
-  const hash = await runPiped(
-    ctx,
-    "openssl",
-    ["passwd", "-6", ...(salt ? ["-salt", salt] : []), "-stdin"],
-    `${password}\n`,
-  );
-  return hash.trim();
-}
-
-/** Runs `tool args` (no `--root`) with `stdin`; see {@link runAccountTool}. */
-function runPiped(ctx: ProviderContext, tool: string, args: string[], stdin: string) {
-  return runAccountTool({ ...ctx, root: "/" }, tool, args, stdin);
-}
-
 /**
- * True when `password` hashes to `stored` (SHA-512 crypt hashes only: others cannot be
- * recomputed here and count as different).
+ * True when `password` hashes to `stored` (SHA-512 crypt hashes with the default rounds only:
+ * others cannot be recomputed here and count as different).
  */
-export async function passwordMatches(
-  ctx: ProviderContext,
-  password: string,
-  stored: string | undefined,
-): Promise<boolean> {
-  const m = stored?.match(/^\$6\$((?:rounds=\d+\$)?[./A-Za-z0-9]{1,16})\$/);
-  if (!m || m[1].startsWith("rounds=")) return false;
-  return await hashPassword(ctx, password, m[1]) === stored;
+export async function passwordMatches(password: string, stored: string | undefined) {
+  const salt = stored?.match(/^\$6\$([./A-Za-z0-9]{1,16})\$/)?.[1];
+  return salt !== undefined && await sha512Crypt(password, salt) === stored;
 }

@@ -1,14 +1,14 @@
-/** `node.user.create`: a new account with `useradd`, its password set with `chpasswd -e`. */
+/** `node.user.create`: a new account with `useradd`, its password hash set with `chpasswd -e`. */
 import { userCreate as userCreateOp, type UserCreateInput } from "../../core/operations/user.ts";
 import { OperationInputError } from "../../core/job.ts";
 import {
   accountsSerialized,
   checkGroupsExist,
   findUser,
-  hashPassword,
   runAccountTool,
   type UserInfo,
 } from "./user_accounts.ts";
+import { sha512Crypt } from "../../core/sha512_crypt.ts";
 import { provide } from "./types.ts";
 
 /** The fields of `input` an existing account `user` does not have. */
@@ -60,7 +60,7 @@ export const userCreate = provide(
       }
       if (input.groups?.length) await checkGroupsExist(ctx.root, input.groups);
       const hash = input.password !== undefined
-        ? await hashPassword(ctx, input.password)
+        ? await sha512Crypt(input.password)
         : input.password_hash;
       await runAccountTool(ctx, "useradd", useraddArgs(input));
       if (hash !== undefined) {

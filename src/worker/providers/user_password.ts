@@ -1,12 +1,13 @@
 /**
- * `node.user.password`: sets an account's password with `chpasswd -e`: a plaintext password is
- * hashed first (`openssl passwd -6`); both travel on stdin, never in argv or the log.
+ * `node.user.password`: sets an account's password with `chpasswd -e`, the hash on stdin
+ * (never in argv or the log). The API sends only hashes (the declaration's `prepare`); a
+ * plaintext password from another publisher is hashed here.
  */
 import { userPassword as userPasswordOp } from "../../core/operations/user.ts";
+import { sha512Crypt } from "../../core/sha512_crypt.ts";
 import {
   accountsSerialized,
   getUser,
-  hashPassword,
   passwordMatches,
   runAccountTool,
   shadowHash,
@@ -22,9 +23,9 @@ export const userPassword = provide(
       const stored = await shadowHash(ctx.root, input.name);
       const same = input.password_hash !== undefined
         ? stored === input.password_hash
-        : await passwordMatches(ctx, input.password!, stored);
+        : await passwordMatches(input.password!, stored);
       if (same) return { name: input.name, changed: false };
-      const hash = input.password_hash ?? await hashPassword(ctx, input.password!);
+      const hash = input.password_hash ?? await sha512Crypt(input.password!);
       await runAccountTool(ctx, "chpasswd", ["-e"], `${input.name}:${hash}\n`);
       ctx.log.info("user password changed", { name: input.name, root: ctx.root });
       return { name: input.name, changed: true };

@@ -57,6 +57,17 @@ Deno.test("users and groups through the API: create, list, get, update, password
     password: "pw two",
   });
   assert.deepEqual(pick(pw, "name", "changed"), [["alice", true]]);
+  // the API hashed the password before the job was stored: its record holds only the hash
+  const jobs = await api.admin.call("GET", "/job");
+  assert.equal(jobs.status, 200, jobs.text);
+  assert.ok(!jobs.text.includes("pw two") && !jobs.text.includes("pw one"), jobs.text);
+  const r = await api.admin.call("POST", "/api/node/host-a/user/alice/password", {
+    body: { password: "pw three" },
+  });
+  const record = await api.admin.call("GET", `/job/${r.body.job_id}`);
+  assert.equal(record.status, 200, record.text);
+  assert.ok(!record.text.includes("pw three"), record.text);
+  assert.match(record.text, /"password_hash":"\$6\$/);
   const updated = await call("PUT", "host-a/user/alice", "PutNodeUser", {
     shell: "/bin/sh",
     lock: true,
