@@ -109,7 +109,11 @@ export function editKeys(
     ctx.signal.throwIfAborted();
     const owned = Deno.uid() === 0;
     if (!await lstatNoLink(f.dir)) {
-      await Deno.mkdir(f.dir, { recursive: true, mode: 0o700 });
+      const home = f.dir.slice(0, -"/.ssh".length);
+      if (!await Deno.stat(home).then((i) => i.isDirectory, () => false)) {
+        throw new OperationInputError(`the home directory of user ${name} does not exist`, "name");
+      }
+      await Deno.mkdir(f.dir, { mode: 0o700 });
       await Deno.chmod(f.dir, 0o700);
       if (owned) await Deno.chown(f.dir, f.uid, f.gid);
     }

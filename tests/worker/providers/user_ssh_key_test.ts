@@ -78,6 +78,13 @@ Deno.test({
         /no user bob/,
       );
 
+      // a user without a home directory gets none made by root
+      await userCreate.run(userCreate.validate({ name: "svc", system: true }), ctx);
+      await assert.rejects(
+        userSshKeyAdd.run(userSshKeyAdd.validate({ name: "svc", key: ed.line }), ctx),
+        /the home directory of user svc does not exist/,
+      );
+
       // a symlinked authorized_keys is never followed
       await Deno.remove(`${dir}/authorized_keys`);
       await Deno.symlink(`${root}/etc/shadow`, `${dir}/authorized_keys`);
