@@ -43,6 +43,9 @@ export const PERMISSIONS = [
   "certificate:read",
   "certificate:write",
   "log:read",
+  "user:read",
+  "user:write",
+  "power:execute",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -57,7 +60,8 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|package|service|process|ntp|certificate|log):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|package|service|process|ntp|certificate|log|user):(read|write)$/
+    .test(p)
 );
 
 /** The built-in roles and their default permissions. */

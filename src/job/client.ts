@@ -126,13 +126,15 @@ class JetStreamJobClient implements JobClient {
       );
     }
     spec.validate(op.data ?? {}); // OperationInputError before anything is published
+    // e.g. a password replaced by its hash: what is stored and published
+    const data = spec.prepare ? await spec.prepare(op.data ?? {}) : op.data ?? {};
     const resolved = await this.#resolve(target);
     const hosts = resolved.target.type === "any"
       ? undefined
       : resolved.workers.map((w) => w.hostname);
     const job: Job = {
       id: uuidv7(),
-      operation: { type: op.type, data: op.data ?? {} },
+      operation: { type: op.type, data },
       target: target.trim() === "" ? "_any" : target.trim(),
       created: new Date().toISOString(),
       submitter,

@@ -77,6 +77,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "sysctl:read",
     "system:read",
     "timezone:read",
+    "user:read",
   ]);
   assert.deepEqual([...effectivePermissions({ roles: ["ghost"] }, table)], []);
   assert.deepEqual(
@@ -85,6 +86,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
   );
   assert.equal(DEFAULT_ROLES.read.includes("command:execute"), false);
   assert.equal(DEFAULT_ROLES.write.includes("command:execute"), false);
+  assert.equal(DEFAULT_ROLES.write.includes("power:execute"), false);
 });
 
 Deno.test("role table: unknown permissions and bad role names name the key", () => {

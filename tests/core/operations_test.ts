@@ -77,6 +77,22 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "node.log.entries": { kind: "query", permission: "log:read" },
   "node.log.unit": { kind: "query", permission: "log:read" },
   "node.log.sources": { kind: "query", permission: "log:read" },
+  "node.user.list": { kind: "query", permission: "user:read" },
+  "node.user.get": { kind: "query", permission: "user:read" },
+  "node.user.create": { kind: "modify", permission: "user:write" },
+  "node.user.update": { kind: "modify", permission: "user:write" },
+  "node.user.delete": { kind: "modify", permission: "user:write" },
+  "node.user.password": { kind: "modify", permission: "user:write" },
+  "node.user.ssh_key.list": { kind: "query", permission: "user:read" },
+  "node.user.ssh_key.add": { kind: "modify", permission: "user:write" },
+  "node.user.ssh_key.remove": { kind: "modify", permission: "user:write" },
+  "node.group.list": { kind: "query", permission: "user:read" },
+  "node.group.get": { kind: "query", permission: "user:read" },
+  "node.group.create": { kind: "modify", permission: "user:write" },
+  "node.group.update": { kind: "modify", permission: "user:write" },
+  "node.group.delete": { kind: "modify", permission: "user:write" },
+  "node.power.reboot": { kind: "modify", permission: "power:execute" },
+  "node.power.shutdown": { kind: "modify", permission: "power:execute" },
 };
 
 Deno.test("the table names every operation with its kind and permission", () => {

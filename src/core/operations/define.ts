@@ -74,6 +74,11 @@ export interface OperationDef<In extends InputSchema = InputSchema> {
   readonly cli: CliDef;
   /** The provider module, `src/worker/providers/<provider>.ts` (its default export). */
   readonly provider: string;
+  /**
+   * Rewrites the checked input before the job is stored and published, e.g. a password turned
+   * into its hash so that the plaintext is never kept. What it returns must pass `input` too.
+   */
+  prepare?(input: z.output<In>): Promise<Record<string, unknown>>;
 }
 
 /** The checked input of operation `Op`. */
@@ -148,6 +153,8 @@ export interface OperationCheck {
   readonly kind: JobKind;
   /** Checks the input and fills its defaults; throws {@link OperationInputError}. */
   validate(data: unknown): unknown;
+  /** The input to store and publish (see {@link OperationDef.prepare}); absent: as given. */
+  prepare?(data: unknown): Promise<Record<string, unknown>>;
 }
 
 /** The kinds and input checks of a table's operations, by type. */
@@ -159,6 +166,7 @@ export function operationChecks(
       type: op.type,
       kind: op.kind,
       validate: (data: unknown) => checkInput(op, data),
+      ...(op.prepare ? { prepare: (data: unknown) => op.prepare!(checkInput(op, data)) } : {}),
     }]),
   );
 }

@@ -17,9 +17,11 @@ import * as packages from "./package.ts";
 import * as service from "./service.ts";
 import * as ntp from "./ntp.ts";
 import * as process from "./process.ts";
+import * as power from "./power.ts";
 import * as sysctl from "./sysctl.ts";
 import * as system from "./system.ts";
 import * as timezone from "./timezone.ts";
+import * as user from "./user.ts";
 
 export * from "./define.ts";
 export * from "./request.ts";
@@ -57,6 +59,8 @@ const DOMAINS = [
   ntp,
   certificate,
   log,
+  user,
+  power,
 ];
 
 /** Every operation osapi ships. */
