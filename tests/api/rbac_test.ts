@@ -178,6 +178,7 @@ Deno.test("job routes check the operation's permission and redact what the calle
       const r = await submit(operator, shell);
       assert.equal(r.status, 201, r.text);
       const done = await finished(operator, r.body.job_id);
+      assert.equal(done.body.status, "completed", done.text);
       assert.equal(done.body.redacted, undefined);
       assert.equal(done.body.result.stdout, `${SECRET}\n`);
       assert.equal(done.body.submitter, "op@example.com");
