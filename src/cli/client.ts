@@ -317,11 +317,15 @@ function registerAudit(client: Command): void {
       else console.log(keyValues(body.entry));
     });
   audit.command("export")
-    .description("GET /audit/export: every entry as JSON lines")
+    .description("GET /audit/export: every entry as JSON lines (--json: {items, total_items})")
     .action(async (_opts, cmd) => {
-      const { api } = await clientFor(cmd);
-      const res = await call(() => api.request<string>("GET", "/audit/export"));
-      Deno.stdout.writeSync(new TextEncoder().encode(res.text));
+      const { api, json } = await clientFor(cmd);
+      const body = await call(() =>
+        api.get<{ total_items: number; items: Row[] }>("/audit/export")
+      );
+      if (json) return printJson(body);
+      const lines = body.items.map((e) => JSON.stringify(e) + "\n").join("");
+      Deno.stdout.writeSync(new TextEncoder().encode(lines));
     });
 }
 

@@ -1,9 +1,17 @@
-/** `/openapi.json`, `/docs` and the Prometheus metrics path (`telemetry.metrics.path`). */
+/**
+ * `/openapi.json`, `/docs`, `/api/version` (and `/version`, both public) and the Prometheus
+ * metrics path (`telemetry.metrics.path`).
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { renderDocs } from "../docs.ts";
 import type { OpenApiDocument } from "../openapi.ts";
-import { newApp, securedRoute } from "../route.ts";
+import { newApp, operationIdAt, securedRoute } from "../route.ts";
+import { VERSION } from "../../version.ts";
+
+const VersionResponse = z.object({
+  version: z.string().openapi({ example: VERSION }),
+}).openapi("VersionResponse");
 
 /**
  * The meta routes, to mount at `/`; `document` gives the whole app's document (built on first
@@ -46,6 +54,25 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
     }),
     (c) => c.html(renderDocs(document()), 200),
   );
+
+  for (const [mount, path] of [["api", "/api/version"], ["root", "/version"]] as const) {
+    app.openapi(
+      createRoute({
+        method: "get",
+        path,
+        operationId: operationIdAt(mount, "GetVersion"),
+        tags: ["Meta"],
+        summary: "The software version",
+        responses: {
+          200: {
+            description: "the version",
+            content: { "application/json": { schema: VersionResponse } },
+          },
+        },
+      }),
+      (c) => c.json({ version: VERSION }, 200),
+    );
+  }
 
   app.openapi(
     securedRoute("health:read", {
