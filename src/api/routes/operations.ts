@@ -27,6 +27,18 @@ function itemSchema(op: OperationDef) {
   }).meta({ id: `${pascal(op.type)}Result`, description: op.summary });
 }
 
+/** The item of a route nesting the result under `key`: host fields, then `key`: the result. */
+function nestedItemSchema(op: OperationDef, key: string) {
+  return z.looseObject({
+    ...hostFields,
+    status: z.enum(["ok", "failed"]).meta({ description: "the outcome on this host" }),
+    ...(op.kind === "modify"
+      ? { changed: z.boolean().optional().meta({ description: "whether the host was modified" }) }
+      : {}),
+    [key]: op.result.partial().optional(),
+  }).meta({ id: `${pascal(op.type)}${pascal(key)}Result`, description: op.summary });
+}
+
 /** The element schema of result list field `field` (a route's `items`). */
 function listElement(op: OperationDef, field: string): z.ZodObject {
   const list = op.result.shape[field] as z.ZodType | undefined;
@@ -53,6 +65,7 @@ function listItemSchema(op: OperationDef, field: string) {
  */
 function responseBody(route: RouteDef, result: JobRunResult) {
   const body = collectionBody(result);
+  if (route.nest) return { job_id: body.job_id, results: body.results.map(nestItem(route.nest)) };
   const field = route.items;
   if (!field) return body;
   return {
@@ -65,6 +78,17 @@ function responseBody(route: RouteDef, result: JobRunResult) {
     }),
   };
 }
+
+/** A flat item with its result fields moved under `key` (host fields stay flat). */
+const nestItem = (key: string) => (item: Record<string, unknown>) => {
+  const { hostname, status, error, changed, ...fields } = item;
+  return {
+    hostname,
+    status,
+    ...(changed !== undefined ? { changed } : {}),
+    ...(error !== undefined ? { error } : { [key]: fields }),
+  };
+};
 
 /** What a route takes from where: path fields, the rest from the query or the body. */
 interface RouteShape {
@@ -88,7 +112,7 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   }
   for (const [param, field] of Object.entries(pathFields)) params[param] = shape[field];
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
-  const withBody = route.method === "post" || route.method === "put";
+  const withBody = route.method === "post" || route.method === "put" || route.body === true;
   const rest = Object.keys(restShape).length === 0 && !withBody
     ? "none"
     : withBody
@@ -153,7 +177,14 @@ function routeShapes(op: OperationDef): Map<RouteDef, RouteShape> {
   if (!m) {
     const item = itemSchema(op);
     m = new Map(
-      op.routes.map((r) => [r, routeShape(op, r, r.items ? listItemSchema(op, r.items) : item)]),
+      op.routes.map((r) => [
+        r,
+        routeShape(
+          op,
+          r,
+          r.items ? listItemSchema(op, r.items) : r.nest ? nestedItemSchema(op, r.nest) : item,
+        ),
+      ]),
     );
     shapes.set(op, m);
   }
@@ -180,7 +211,7 @@ export function registerOperationRoutes(app: ApiApp, deps: AppDeps, table: Opera
   for (const op of table.values()) {
     for (const [route, s] of routeShapes(op)) {
       const status = Number(Object.keys(s.config.responses)[0]) as 200 | 202;
-      app.openapi(securedRoute(op.permission, s.config), async (c) => {
+      app.openapi(securedRoute(route.permission ?? op.permission, s.config), async (c) => {
         const target = s.targetInPath
           ? c.req.param("hostname") ?? "_any"
           : (c.req.valid("query" as never) as { target_hostname: string }).target_hostname;

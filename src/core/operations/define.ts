@@ -37,6 +37,19 @@ export interface RouteDef {
    * failed gives one item with its `error`.
    */
   readonly items?: string;
+  /**
+   * The permission this route needs when it is not the operation's (e.g. `node:read` on
+   * `/api/node/{hostname}/disk` for a `system:read` operation). `POST /job` and the redaction
+   * of job records keep using the operation's permission.
+   */
+  readonly permission?: Permission;
+  /**
+   * Each item carries the result's fields nested under this key instead of flat (OSAPI's
+   * `memory`, `load_average`, `os_info` items).
+   */
+  readonly nest?: string;
+  /** A DELETE route taking its non-path fields as a JSON body (as OSAPI's DNS delete). */
+  readonly body?: boolean;
 }
 
 /** The `osapi client` command of an operation. */

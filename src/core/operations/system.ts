@@ -1,6 +1,9 @@
-/** `system.*`: read-only host facts (hostname, status, uptime, OS, disks, memory, load). */
+/**
+ * `system.*`: read-only host facts (hostname, status, uptime, OS, disks, memory, load), at
+ * OSAPI's older `/system/*` paths and its current `/api/node/{hostname}/*` ones.
+ */
 import { z } from "zod";
-import { defineOperation, type OperationDef } from "./define.ts";
+import { defineOperation, type OperationDef, type RouteDef } from "./define.ts";
 
 const bytes = (description: string) => z.number().meta({ description: `${description} (bytes)` });
 
@@ -34,11 +37,26 @@ export const OsInfo = z.looseObject({
 
 const noInput = z.strictObject({}).meta({ description: "No input." });
 
-/** A `system.<name>.get` query served at `GET /system/<name>`. */
+/** How a `system.*` query is served under OSAPI's current `/api/node/{hostname}` paths. */
+interface NodePath {
+  /** Path after `/api/node/{hostname}` ("" for the node's status). */
+  path: string;
+  operationId: string;
+  collection: string;
+  tag?: string;
+  /** The result nested under this key in each item (OSAPI's item shape). */
+  nest?: string;
+}
+
+/**
+ * A `system.<name>.get` query served at `GET /system/<name>` (`system:read`) and at
+ * `GET /api/node/{hostname}<path>` (`node:read`, OSAPI's current API).
+ */
 function systemQuery<const N extends string>(
   name: N,
   summary: string,
   result: z.ZodObject,
+  node: NodePath,
   expand?: string,
 ): OperationDef<typeof noInput> {
   const title = name[0].toUpperCase() + name.slice(1);
@@ -49,13 +67,24 @@ function systemQuery<const N extends string>(
     summary,
     input: noInput,
     result,
-    routes: [{
-      method: "get",
-      path: `/system/${name}`,
-      operationId: `GetSystem${title}`,
-      tags: ["System"],
-      collection: `System${title}Collection`,
-    }],
+    routes: [
+      {
+        method: "get",
+        path: `/system/${name}`,
+        operationId: `GetSystem${title}`,
+        tags: ["System"],
+        collection: `System${title}Collection`,
+      },
+      {
+        method: "get",
+        path: `/api/node/{hostname}${node.path}`,
+        operationId: node.operationId,
+        tags: [node.tag ?? "Node_Management_API_node_operations"],
+        collection: node.collection,
+        permission: "node:read",
+        ...(node.nest ? { nest: node.nest } : {}),
+      } satisfies RouteDef,
+    ],
     cli: { command: ["system", name], ...(expand ? { expand } : {}) },
     provider: name,
   });
@@ -66,6 +95,12 @@ export const hostnameGet = systemQuery(
   "hostname",
   "Host name of the target hosts",
   z.looseObject({ labels: z.record(z.string(), z.string()).optional() }),
+  {
+    path: "/hostname",
+    operationId: "GetNodeHostname",
+    collection: "HostnameCollectionResponse",
+    tag: "Hostname_Management_API_hostname_operations",
+  },
 );
 
 /** `system.status.get`. */
@@ -79,6 +114,12 @@ export const statusGet = systemQuery(
     disks: z.array(Disk).optional(),
     os_info: OsInfo.optional(),
   }),
+  {
+    path: "",
+    operationId: "GetNodeStatus",
+    collection: "NodeStatusCollectionResponse",
+    tag: "Node_Management_API_node_status",
+  },
 );
 
 /** `system.uptime.get`. */
@@ -89,6 +130,7 @@ export const uptimeGet = systemQuery(
     uptime: z.string().optional().meta({ example: "0 days, 4 hours, 1 minute" }),
     uptime_seconds: z.number().optional(),
   }),
+  { path: "/uptime", operationId: "GetNodeUptime", collection: "UptimeCollectionResponse" },
 );
 
 /** `system.os.get`. */
@@ -96,6 +138,12 @@ export const osGet = systemQuery(
   "os",
   "Operating system distribution and version",
   z.looseObject({ distribution: z.string().optional(), version: z.string().optional() }),
+  {
+    path: "/os",
+    operationId: "GetNodeOS",
+    collection: "OSInfoCollectionResponse",
+    nest: "os_info",
+  },
 );
 
 /** `system.disk.get`. */
@@ -103,6 +151,7 @@ export const diskGet = systemQuery(
   "disk",
   "Usage of mounted filesystems",
   z.looseObject({ disks: z.array(Disk).optional() }),
+  { path: "/disk", operationId: "GetNodeDisk", collection: "DiskCollectionResponse" },
   "disks",
 );
 
@@ -115,6 +164,12 @@ export const memoryGet = systemQuery(
     free: z.number().optional(),
     used: z.number().optional(),
   }),
+  {
+    path: "/memory",
+    operationId: "GetNodeMemory",
+    collection: "MemoryCollectionResponse",
+    nest: "memory",
+  },
 );
 
 /** `system.load.get`. */
@@ -126,4 +181,10 @@ export const loadGet = systemQuery(
     "5min": z.number().optional(),
     "15min": z.number().optional(),
   }),
+  {
+    path: "/load",
+    operationId: "GetNodeLoad",
+    collection: "LoadCollectionResponse",
+    nest: "load_average",
+  },
 );
