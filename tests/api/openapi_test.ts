@@ -8,6 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { z } from "zod";
 import { operationSpec } from "../../src/core/operations/mod.ts";
 import { startTestApi } from "../helpers/api.ts";
+import { DOCS_PATHS, PUBLIC_PATHS } from "../../src/api/middleware/auth.ts";
 
 const EXPECTED: [string, string][] = [
   ["get", "/system/hostname"],
@@ -77,16 +78,7 @@ Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and pro
       const where = `${method.toUpperCase()} ${path}`;
       assert.ok(op.operationId && !ids.has(op.operationId), `${where}: operationId`);
       ids.add(op.operationId);
-      const isPublic = [
-        "/health",
-        "/health/ready",
-        "/api/health",
-        "/api/health/ready",
-        "/version",
-        "/api/version",
-        "/openapi.json",
-        "/docs",
-      ].includes(path);
+      const isPublic = PUBLIC_PATHS.has(path) || DOCS_PATHS.includes(path);
       if (isPublic) {
         assert.equal(op.security, undefined, `${where} must be public`);
         continue;
