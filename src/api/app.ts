@@ -109,9 +109,12 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
       }),
     );
   }
-  const publicPaths = config.api.server.docs.require_token
-    ? PUBLIC_PATHS
-    : new Set([...PUBLIC_PATHS, ...DOCS_PATHS]);
+  const metrics_ = config.telemetry.metrics;
+  const publicPaths = new Set([
+    ...PUBLIC_PATHS,
+    ...(config.api.server.docs.require_token ? [] : DOCS_PATHS),
+    ...(metrics_.auth === "public" ? [metrics_.path] : []),
+  ]);
   app.use("*", authenticate({ signingKey, roles, log, publicPaths }));
   app.use(
     "*",

@@ -74,8 +74,12 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
     );
   }
 
+  // telemetry.metrics.auth: a bearer token with health:read (default), or public
+  const metricsRoute = deps.config.telemetry.metrics.auth === "public"
+    ? <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute(r)
+    : <R extends Parameters<typeof securedRoute>[1]>(r: R) => securedRoute("health:read", r);
   app.openapi(
-    securedRoute("health:read", {
+    metricsRoute({
       method: "get",
       path: deps.config.telemetry.metrics.path,
       operationId: "GetMetrics",
@@ -87,7 +91,7 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
     }),
     async (c) => {
       const { body, contentType } = await deps.metrics.render();
-      return c.body(body, 200, { "Content-Type": contentType });
+      return c.text(body, 200, { "Content-Type": contentType });
     },
   );
   return app;
