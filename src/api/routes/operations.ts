@@ -5,7 +5,12 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { OperationDef, OperationTable, RouteDef } from "../../core/operations/mod.ts";
+import {
+  type OperationDef,
+  type OperationTable,
+  type RouteDef,
+  routeHasBody,
+} from "../../core/operations/mod.ts";
 import type { JobRunResult } from "../../core/job.ts";
 import type { ApiApp, ApiEnv, AppDeps } from "../context.ts";
 import { securedRoute } from "../route.ts";
@@ -112,7 +117,7 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   }
   for (const [param, field] of Object.entries(pathFields)) params[param] = shape[field];
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
-  const withBody = route.method === "post" || route.method === "put" || route.body === true;
+  const withBody = routeHasBody(route);
   const rest = Object.keys(restShape).length === 0 && !withBody
     ? "none"
     : withBody

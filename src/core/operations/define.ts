@@ -52,6 +52,11 @@ export interface RouteDef {
   readonly body?: boolean;
 }
 
+/** True when `route` takes a JSON body: POST, PUT, and DELETE routes declaring `body`. */
+export function routeHasBody(route: RouteDef): boolean {
+  return route.method === "post" || route.method === "put" || route.body === true;
+}
+
 /** The `osapi client` command of an operation. */
 export interface CliDef {
   /** Command words under `osapi client`, e.g. `["network", "dns", "get"]`. */
@@ -64,6 +69,8 @@ export interface CliDef {
   readonly output?: "table" | "command";
   /** A list field of each result laid out as rows of its own (e.g. `disks`). */
   readonly expand?: string;
+  /** Result fields (by name, at any depth) holding byte counts: shown as KiB/MiB/GiB. */
+  readonly bytes?: readonly string[];
 }
 
 /** The input schema of an operation: a closed object. */

@@ -3,7 +3,7 @@
  * OSAPI's older `/system/*` paths and its current `/api/node/{hostname}/*` ones.
  */
 import { z } from "zod";
-import { defineOperation, type OperationDef, type RouteDef } from "./define.ts";
+import { type CliDef, defineOperation, type OperationDef, type RouteDef } from "./define.ts";
 
 const bytes = (description: string) => z.number().meta({ description: `${description} (bytes)` });
 
@@ -37,6 +37,18 @@ export const OsInfo = z.looseObject({
 
 const noInput = z.strictObject({}).meta({ description: "No input." });
 
+/** The byte-count fields of memory and disk results (shown as KiB/MiB/GiB by the CLI). */
+const SIZES = [
+  "total",
+  "free",
+  "used",
+  "available",
+  "buffers",
+  "cached",
+  "swap_total",
+  "swap_free",
+];
+
 /** How a `system.*` query is served under OSAPI's current `/api/node/{hostname}` paths. */
 interface NodePath {
   /** Path after `/api/node/{hostname}` ("" for the node's status). */
@@ -57,7 +69,7 @@ function systemQuery<const N extends string>(
   summary: string,
   result: z.ZodObject,
   node: NodePath,
-  expand?: string,
+  cli: Pick<CliDef, "expand" | "bytes"> = {},
 ): OperationDef<typeof noInput> {
   const title = name[0].toUpperCase() + name.slice(1);
   return defineOperation({
@@ -85,7 +97,7 @@ function systemQuery<const N extends string>(
         ...(node.nest ? { nest: node.nest } : {}),
       } satisfies RouteDef,
     ],
-    cli: { command: ["system", name], ...(expand ? { expand } : {}) },
+    cli: { command: ["system", name], ...cli },
     provider: name,
   });
 }
@@ -120,6 +132,7 @@ export const statusGet = systemQuery(
     collection: "NodeStatusCollectionResponse",
     tag: "Node_Management_API_node_status",
   },
+  { bytes: SIZES },
 );
 
 /** `system.uptime.get`. */
@@ -152,7 +165,7 @@ export const diskGet = systemQuery(
   "Usage of mounted filesystems",
   z.looseObject({ disks: z.array(Disk).optional() }),
   { path: "/disk", operationId: "GetNodeDisk", collection: "DiskCollectionResponse" },
-  "disks",
+  { expand: "disks", bytes: SIZES },
 );
 
 /** `system.memory.get`. */
@@ -170,6 +183,7 @@ export const memoryGet = systemQuery(
     collection: "MemoryCollectionResponse",
     nest: "memory",
   },
+  { bytes: SIZES },
 );
 
 /** `system.load.get`. */
