@@ -109,15 +109,20 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
       }),
     );
   }
-  const publicPaths = config.api.server.docs.require_token
-    ? PUBLIC_PATHS
-    : new Set([...PUBLIC_PATHS, ...DOCS_PATHS]);
+  const metrics_ = config.telemetry.metrics;
+  const publicPaths = new Set([
+    ...PUBLIC_PATHS,
+    ...(config.api.server.docs.require_token ? [] : DOCS_PATHS),
+    ...(metrics_.auth === "public" ? [metrics_.path] : []),
+  ]);
   app.use("*", authenticate({ signingKey, roles, log, publicPaths }));
   app.use(
     "*",
     availabilityGate(
       health,
-      (p) => /^\/(health|docs|openapi\.json)/.test(p) || p === config.telemetry.metrics.path,
+      (p) =>
+        /^\/(api\/)?(health|version)|^\/(docs|openapi\.json)/.test(p) ||
+        p === config.telemetry.metrics.path,
     ),
   );
   const maxBody = config.api.server.max_body;
@@ -133,10 +138,13 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
 
   let doc: OpenApiDocument | undefined;
   const document = () => (doc ??= buildDocument(app));
-  app.route("/health", healthRoutes(deps));
+  // OSAPI's current paths under /api, and its older ones at the root (see Mount)
+  for (const [mount, prefix] of [["api", "/api"], ["root", ""]] as const) {
+    app.route(`${prefix}/health`, healthRoutes(deps, mount));
+    app.route(`${prefix}/job`, jobRoutes(deps, mount));
+    app.route(`${prefix}/audit`, auditRoutes(deps, mount));
+  }
   registerOperationRoutes(app, deps, deps.operations);
-  app.route("/job", jobRoutes(deps));
-  app.route("/audit", auditRoutes(deps));
   app.route("/", metaRoutes(deps, document));
   registerSecurityRoutes(app, deps);
 

@@ -1,12 +1,13 @@
 /**
  * Prometheus metrics of one API app, in a private registry: HTTP requests by route and status
  * with a duration histogram, jobs by type and status with a latency histogram, the live worker
- * count and the NATS connection state. A source that fails at scrape time is logged and counted
+ * count and the NATS connection state, and the standard `process_*` metrics. A source that fails at scrape time is logged and counted
  * in `osapi_metric_errors_total`; its gauge is left out of that scrape (never reported as 0).
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Logger } from "../log.ts";
 import type { HealthService, JobService } from "./ports.ts";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Sources the gauges read at scrape time. */
 export interface MetricSources {
@@ -41,6 +42,7 @@ export class ApiMetrics {
     const timeoutMs = sources.timeoutMs ?? 1_000;
     /** The sources being read for the scrape in progress (the error count waits for them). */
     let reading: Promise<unknown> = Promise.resolve();
+    registerProcessMetrics(this.registry);
     this.httpRequests = new Counter({
       name: "osapi_http_requests_total",
       help: "HTTP requests by method, route and status",

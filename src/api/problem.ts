@@ -1,6 +1,8 @@
 /**
  * RFC 9457 problem details: every API error is `application/problem+json` with `type`, `title`,
- * `status` and `detail`. {@link ApiError} carries one through handlers and middleware.
+ * `status` and `detail`, plus the members OSAPI's clients read (its `ErrorResponse`): `error`
+ * (the detail text), `code` (the HTTP status) and `details` (the title). {@link ApiError}
+ * carries one through handlers and middleware.
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -17,6 +19,9 @@ export const ProblemSchema = z.object({
   status: z.number().int().openapi({ description: "HTTP status code" }),
   detail: z.string().openapi({ description: "what went wrong with this request" }),
   instance: z.string().optional().openapi({ description: "the request path" }),
+  error: z.string().openapi({ description: "OSAPI's ErrorResponse: the detail text" }),
+  code: z.number().int().openapi({ description: "OSAPI's ErrorResponse: the HTTP status" }),
+  details: z.string().openapi({ description: "OSAPI's ErrorResponse: the title" }),
 }).openapi("Problem");
 
 /** A problem details body. */
@@ -78,6 +83,9 @@ export function problemBody(status: number, detail: string, instance?: string): 
     status,
     detail,
     ...(instance ? { instance } : {}),
+    error: detail,
+    code: status,
+    details: title,
   };
 }
 

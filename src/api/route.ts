@@ -40,3 +40,18 @@ export function securedRoute<R extends Omit<RouteConfig, "middleware" | "securit
     responses: { ...problemResponses(...statuses), ...route.responses },
   });
 }
+
+/**
+ * Where a sub-app is mounted: under `/api` (OSAPI's current paths, with the reference's
+ * operation ids) or at the root (OSAPI's older paths, still served for its older clients).
+ */
+export type Mount = "api" | "root";
+
+/**
+ * The operationId of a sub-app route at `mount`: `current` (OSAPI's current id) under `/api`;
+ * at the root `legacy` (default `current`) suffixed `Legacy`, so ids stay unique in the
+ * document while both path sets are served.
+ */
+export function operationIdAt(mount: Mount, current: string, legacy = current): string {
+  return mount === "api" ? current : `${legacy}Legacy`;
+}

@@ -11,7 +11,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { ApiClient, ApiConnectionError, ApiProblemError, type ApiResponse } from "../api/client.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { rememberTokenLookup, unauthorizedHint } from "./hints.ts";
-import { keyValues, printJson, resultsTable, table } from "./client_output.ts";
+import { keyValues, type LayoutOptions, printJson, resultsTable, table } from "./client_output.ts";
 import { type Collection, registerOperationCommands } from "./client_operations.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 
@@ -75,10 +75,10 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /** Prints per-host results; exits 1 when a host reported an error. */
-function printCollection(body: Collection, json: boolean, expand?: string): void {
+function printCollection(body: Collection, json: boolean, layout: LayoutOptions = {}): void {
   if (json) printJson(body);
   else {
-    console.log(resultsTable(body.results, expand));
+    console.log(resultsTable(body.results, layout));
     if (body.job_id) console.log(`\njob ${body.job_id}`);
   }
   if (body.results.some((r) => r.error)) Deno.exitCode = 1;
@@ -317,11 +317,15 @@ function registerAudit(client: Command): void {
       else console.log(keyValues(body.entry));
     });
   audit.command("export")
-    .description("GET /audit/export: every entry as JSON lines")
+    .description("GET /audit/export: every entry as JSON lines (--json: {items, total_items})")
     .action(async (_opts, cmd) => {
-      const { api } = await clientFor(cmd);
-      const res = await call(() => api.request<string>("GET", "/audit/export"));
-      Deno.stdout.writeSync(new TextEncoder().encode(res.text));
+      const { api, json } = await clientFor(cmd);
+      const body = await call(() =>
+        api.get<{ total_items: number; items: Row[] }>("/audit/export")
+      );
+      if (json) return printJson(body);
+      const lines = body.items.map((e) => JSON.stringify(e) + "\n").join("");
+      Deno.stdout.writeSync(new TextEncoder().encode(lines));
     });
 }
 

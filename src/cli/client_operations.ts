@@ -12,6 +12,7 @@ import {
   type OperationTable,
 } from "../core/operations/mod.ts";
 import { CliError, EXIT_CONFIG } from "./context.ts";
+import type { LayoutOptions } from "./client_output.ts";
 
 type Row = Record<string, unknown>;
 type AnyCommand = Command<unknown[], Record<string, unknown>>;
@@ -29,7 +30,7 @@ export interface OperationCli {
     cmd: AnyCommand,
     req: ReturnType<typeof operationRequest>,
   ): Promise<{ body: Collection; json: boolean }>;
-  printCollection(body: Collection, json: boolean, expand?: string): void;
+  printCollection(body: Collection, json: boolean, layout: LayoutOptions): void;
   printCommandResults(body: Collection, json: boolean): void;
 }
 
@@ -181,7 +182,7 @@ function registerOperation(client: Command, op: OperationDef, io: OperationCli):
     const req = operationRequest(op, input, String(opts.target));
     const { body, json } = await io.send(self, req);
     if (op.cli.output === "command") io.printCommandResults(body, json);
-    else io.printCollection(body, json, op.cli.expand);
+    else io.printCollection(body, json, { expand: op.cli.expand, bytes: op.cli.bytes });
   });
 }
 

@@ -20,30 +20,105 @@ export function table(rows: Row[], columns?: string[]): string {
   return [line(cols.map((c) => c.toUpperCase())), ...cells.map(line)].join("\n");
 }
 
-/** `key: value` lines for one object (nested values as JSON). */
+/** `key: value` lines for one object (nested values as JSON, absent ones left out). */
 export function keyValues(obj: Row): string {
-  const width = Math.max(...Object.keys(obj).map((k) => k.length));
-  return Object.entries(obj).map(([k, v]) =>
+  const entries = Object.entries(obj).filter(([, v]) => v !== undefined);
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) =>
     `${k.padEnd(width)}  ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`
   ).join("\n");
 }
 
+/** A byte count in B, KiB, MiB, GiB, TiB (binary units, one decimal above bytes). */
+export function humanBytes(n: number): string {
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+  if (!Number.isFinite(n) || Math.abs(n) < 1024) return `${n} B`;
+  let v = n;
+  let i = -1;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** How results are laid out for people. */
+export interface LayoutOptions {
+  /** A list field of each result printed as rows of its own, with the host (e.g. `disks`). */
+  expand?: string;
+  /** Field names (last path segment) holding byte counts, shown as KiB/MiB/GiB. */
+  bytes?: readonly string[];
+}
+
+const isRecord = (v: unknown): v is Row => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /**
- * Per-host results as a table; list fields of one name (e.g. disks) become one row each (an
- * object field of that name: one row).
+ * One result flattened for a table: nested objects as dotted columns (`memory.total`), lists
+ * of scalars joined, byte fields humanised; lists of objects go to `lists` (by field name) as
+ * rows of their own, each with the result's host.
  */
-export function resultsTable(results: Row[], expand?: string): string {
-  if (expand) {
+function flatten(
+  value: Row,
+  opts: LayoutOptions,
+  lists: Map<string, Row[]>,
+  host: unknown,
+  prefix = "",
+  out: Row = {},
+): Row {
+  for (const [k, v] of Object.entries(value)) {
+    const key = `${prefix}${k}`;
+    if (isRecord(v)) flatten(v, opts, lists, host, `${key}.`, out);
+    else if (Array.isArray(v) && v.some(isRecord)) {
+      const rows = lists.get(key) ?? [];
+      for (const e of v) {
+        rows.push(
+          flatten(isRecord(e) ? e : { value: e }, opts, new Map(), host, "", { hostname: host }),
+        );
+      }
+      lists.set(key, rows);
+    } else if (Array.isArray(v)) out[key] = v.map((x) => cell(x)).join(", ");
+    else if (typeof v === "number" && opts.bytes?.includes(k)) out[key] = humanBytes(v);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** Columns beyond which each host's result prints as `key  value` lines, not a table row. */
+const MAX_COLUMNS = 7;
+
+/**
+ * Per-host results for people: one table row per host (or, for wide results, a block of
+ * `key  value` lines per host), nested objects laid out as dotted fields, lists of objects as
+ * tables of their own (the `expand` field alone when given), byte fields in KiB/MiB/GiB.
+ */
+export function resultsTable(results: Row[], opts: LayoutOptions = {}): string {
+  if (opts.expand) {
+    const field = opts.expand;
     const rows = results.flatMap((r) => {
-      const v = r[expand];
-      const items = Array.isArray(v) ? v as Row[] : v && typeof v === "object" ? [v as Row] : [];
+      // a list field: one row per element; an object field of that name: one row
+      const v = r[field];
+      const items = Array.isArray(v) ? v as Row[] : isRecord(v) ? [v] : [];
       return items.length === 0
         ? [{ hostname: r.hostname, error: r.error }]
-        : items.map((i) => ({ hostname: r.hostname, ...i }));
+        : items.map((i) => flatten(i, opts, new Map(), r.hostname, "", { hostname: r.hostname }));
     });
     return table(rows);
   }
-  return table(results.map(({ hostname, ...rest }) => ({ hostname, ...rest })));
+  const lists = new Map<string, Row[]>();
+  // host and outcome first, then the result's fields
+  const rows = results.map(({ hostname, status, ...rest }) =>
+    flatten(rest, opts, lists, hostname, "", {
+      hostname,
+      ...(status !== undefined ? { status } : {}),
+    })
+  );
+  const columns = new Set(rows.flatMap((r) => Object.keys(r)));
+  const main = columns.size > MAX_COLUMNS
+    ? rows.map(({ hostname, ...rest }) => `${hostname}\n${keyValues(rest).replace(/^/gm, "  ")}`)
+      .join("\n\n")
+    : table(rows);
+  const sections = [...lists].map(([name, list]) => `${name.toUpperCase()}\n${table(list)}`);
+  return [main, ...sections].join("\n\n");
 }
 
 /** Prints a value as indented JSON. */

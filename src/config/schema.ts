@@ -351,6 +351,17 @@ export const schema = section("osapi configuration", {
         pattern: /^\/[A-Za-z0-9_./-]*$/,
         patternHelp: "an absolute URL path such as /metrics",
       }),
+      auth: oneOf(
+        ["token", "public"],
+        "token",
+        "who may scrape the path on the API port: token (a bearer token with health:read) " +
+          "or public (no token)",
+      ),
+      listener: section("a separate metrics listener (OSAPI's metrics.enabled/host/port)", {
+        enabled: bool(false, "serve the metrics path, without a token, on host:port too"),
+        host: str("127.0.0.1", "metrics listener address"),
+        port: port(9090, "metrics listener port (0: any free port)"),
+      }),
     }),
   }),
 });

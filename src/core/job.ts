@@ -143,8 +143,11 @@ export interface JobService {
     total: number;
   }>;
   delete(id: string): Promise<boolean>;
-  /** Submits a new job linked to `id` (`retry_of`); undefined when `id` is unknown. */
-  retry(id: string, submitter: string): Promise<Job | undefined>;
+  /**
+   * Submits a new job linked to `id` (`retry_of`), on `target` when given (else the original
+   * job's target); undefined when `id` is unknown.
+   */
+  retry(id: string, submitter: string, target?: string): Promise<Job | undefined>;
   /** The live workers, from the heartbeat registry. */
   workers(): Promise<WorkerInfo[]>;
   /** Job records by overall status. */

@@ -247,10 +247,11 @@ class JetStreamJobClient implements JobClient {
     return this.#records.delete(id);
   }
 
-  async retry(id: string, submitter: string): Promise<Job | undefined> {
+  async retry(id: string, submitter: string, target?: string): Promise<Job | undefined> {
     const old = await this.#records.stored(id);
     if (!old) return undefined;
-    const { stored } = await this.#prepare(old.job.operation, old.job.target, submitter, id);
+    const on = target ?? old.job.target;
+    const { stored } = await this.#prepare(old.job.operation, on, submitter, id);
     await this.#publish(stored);
     await this.#records.event(id, { type: "retried", detail: stored.job.id });
     return stored.job;

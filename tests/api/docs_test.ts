@@ -53,7 +53,7 @@ Deno.test("the docs page shows request and response fields with rendered Markdow
   assert.match(section, /<code>results<\/code><\/td><td><code>NetworkPingDoResult\[\]<\/code>/);
   assert.match(section, /<code>packet_loss<\/code>/);
   // Markdown in descriptions is rendered (code spans), not shown as backticks
-  const job = html.slice(html.indexOf('id="PostJob"'));
+  const job = html.slice(html.indexOf('id="PostJobLegacy"'));
   assert.match(job.slice(0, job.indexOf("</section>")), /<code>job:write<\/code>/);
   assert.ok(!/`job:write`/.test(html), "no raw Markdown backticks");
   assert.ok(!/<script/i.test(html), "no scripts");

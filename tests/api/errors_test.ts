@@ -9,6 +9,7 @@ import { ConfigError } from "../../src/config/errors.ts";
 import { OperationError, OperationInputError } from "../../src/core/job.ts";
 import { RouteError, TargetError } from "../../src/core/targets.ts";
 import { TokenError } from "../../src/api_auth/tokens.ts";
+import { checkErrorResponse } from "../helpers/reference.ts";
 import { MissingResourcesError } from "../../src/nats/resources.ts";
 
 /** An app whose one route throws what `make` returns, with a log that keeps its lines. */
@@ -26,7 +27,12 @@ async function answer(make: () => unknown) {
   const { app, lines } = appThrowing(make);
   const res = await app.request("/x");
   assert.equal(res.headers.get("content-type"), PROBLEM_MEDIA_TYPE);
-  return { status: res.status, body: await res.json(), lines };
+  const body = await res.json();
+  // OSAPI's ErrorResponse members beside the problem details
+  assert.equal(body.code, res.status);
+  assert.equal(body.error, body.detail);
+  await checkErrorResponse(body);
+  return { status: res.status, body, lines };
 }
 
 /** The codes meant to answer each status (written out here, not read from the table). */

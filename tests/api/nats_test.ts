@@ -166,10 +166,16 @@ Deno.test("API over a real nats-server, job client and worker", async (t) => {
       assert.deepEqual([...times].sort().reverse(), times);
       const one = await ops.call("GET", `/audit/${exec.id}`);
       assert.deepEqual(one.body.entry, exec);
-      const exported = await ops.call("GET", "/audit/export");
+      const exported = await ops.call("GET", "/audit/export", {
+        headers: { accept: "application/x-ndjson" },
+      });
       assert.equal(exported.status, 200);
       assert.match(exported.headers.get("content-type")!, /application\/x-ndjson/);
       assert.ok(exported.body.length >= page.body.total_items);
+      const asJson = await ops.call("GET", "/audit/export");
+      assert.match(asJson.headers.get("content-type")!, /^application\/json/);
+      assert.ok(asJson.body.total_items >= page.body.total_items);
+      assert.equal(asJson.body.items.length, asJson.body.total_items);
       // The raw bucket holds neither the token nor request bodies.
       const kv = await new Kvm(nc).open(router.auditBucket);
       const token = ops.token!;

@@ -8,6 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { z } from "zod";
 import { operationSpec } from "../../src/core/operations/mod.ts";
 import { startTestApi } from "../helpers/api.ts";
+import { DOCS_PATHS, PUBLIC_PATHS } from "../../src/api/middleware/auth.ts";
 
 const EXPECTED: [string, string][] = [
   ["get", "/system/hostname"],
@@ -35,6 +36,18 @@ const EXPECTED: [string, string][] = [
   ["get", "/audit"],
   ["get", "/audit/{id}"],
   ["get", "/audit/export"],
+  ["get", "/version"],
+  ["get", "/api/job"],
+  ["get", "/api/job/{id}"],
+  ["delete", "/api/job/{id}"],
+  ["post", "/api/job/{id}/retry"],
+  ["get", "/api/health"],
+  ["get", "/api/health/ready"],
+  ["get", "/api/health/status"],
+  ["get", "/api/audit"],
+  ["get", "/api/audit/{id}"],
+  ["get", "/api/audit/export"],
+  ["get", "/api/version"],
   ["get", "/metrics"],
   ["get", "/openapi.json"],
   ["get", "/docs"],
@@ -65,7 +78,7 @@ Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and pro
       const where = `${method.toUpperCase()} ${path}`;
       assert.ok(op.operationId && !ids.has(op.operationId), `${where}: operationId`);
       ids.add(op.operationId);
-      const isPublic = ["/health", "/health/ready", "/openapi.json", "/docs"].includes(path);
+      const isPublic = PUBLIC_PATHS.has(path) || DOCS_PATHS.includes(path);
       if (isPublic) {
         assert.equal(op.security, undefined, `${where} must be public`);
         continue;
@@ -99,7 +112,15 @@ Deno.test("the document is OpenAPI 3.1 with OSAPI's operations, security and pro
   assert.equal(target.in, "query");
   assert.equal(target.schema.default, "_any");
   const problem = doc.components.schemas.Problem;
-  assert.deepEqual(problem.required.sort(), ["detail", "status", "title", "type"]);
+  assert.deepEqual(problem.required.sort(), [
+    "code",
+    "detail",
+    "details",
+    "error",
+    "status",
+    "title",
+    "type",
+  ]);
 });
 
 const REQUESTS: Record<string, string> = {

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { startTestApi, type TestApi } from "../helpers/api.ts";
 import type { CheckedResponse } from "../helpers/openapi.ts";
+import { checkErrorResponse } from "../helpers/reference.ts";
 
-function assertProblem(r: CheckedResponse, status: number, detail?: RegExp): void {
+async function assertProblem(r: CheckedResponse, status: number, detail?: RegExp) {
   assert.equal(r.status, status, r.text);
   assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/);
   assert.equal(r.body.status, status);
@@ -17,6 +18,11 @@ function assertProblem(r: CheckedResponse, status: number, detail?: RegExp): voi
   assert.equal(typeof r.body.title, "string");
   assert.equal(typeof r.body.detail, "string");
   if (detail) assert.match(r.body.detail, detail);
+  // the members OSAPI's clients read (its ErrorResponse)
+  assert.equal(r.body.code, status);
+  assert.equal(r.body.error, r.body.detail);
+  assert.equal(typeof r.body.details, "string");
+  await checkErrorResponse(r.body);
 }
 
 /** Jobs stored, and job messages published, so far. */
@@ -35,7 +41,7 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
   const uuid = "0193f8a4-5b6c-7d8e-9f01-23456789abcd";
 
   await t.step("malformed JSON -> 400", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", {
         body: '{"command": "echo",',
         headers: { "content-type": "application/json" },
@@ -45,29 +51,33 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     );
   });
   await t.step("wrong types -> 400 naming the field", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", { body: { command: 5 } }),
       400,
       /body\.command/,
     );
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/network/ping", { body: { address: ["127.0.0.1"] } }),
       400,
       /body\.address/,
     );
   });
   await t.step("missing fields -> 400", async () => {
-    assertProblem(await a.call("POST", "/network/ping", { body: {} }), 400, /address/);
-    assertProblem(await a.call("POST", "/command/shell", { body: { cwd: "/" } }), 400, /command/);
-    assertProblem(await a.call("POST", "/job", { body: { target_hostname: "_any" } }), 400);
-    assertProblem(
+    await assertProblem(await a.call("POST", "/network/ping", { body: {} }), 400, /address/);
+    await assertProblem(
+      await a.call("POST", "/command/shell", { body: { cwd: "/" } }),
+      400,
+      /command/,
+    );
+    await assertProblem(await a.call("POST", "/job", { body: { target_hostname: "_any" } }), 400);
+    await assertProblem(
       await a.call("PUT", "/network/dns", { body: { interface_name: "eth0" } }),
       400,
       /body: give servers, search_domains or both/,
     );
   });
   await t.step("over-long strings -> 400", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/shell", {
         body: { command: "ls", cwd: `/${"x".repeat(5000)}` },
       }),
@@ -75,28 +85,28 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
       /body\.cwd/,
     );
     // the table's limit (45), not a looser copy: a 46-character server address is refused
-    assertProblem(
+    await assertProblem(
       await a.call("PUT", "/network/dns", {
         body: { interface_name: "eth0", servers: ["1".repeat(46)] },
       }),
       400,
       /body\.servers\[0\]: is too long \(46 characters, at most 45\)/,
     );
-    assertProblem(
+    await assertProblem(
       await a.call("GET", `/system/hostname?target_hostname=${"h".repeat(300)}`),
       400,
       /target_hostname/,
     );
   });
   await t.step("oversized body -> 413", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/shell", { body: { command: "x".repeat(10_000) } }),
       413,
       /max_body/,
     );
   });
   await t.step("wrong content type -> 415", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", {
         body: '{"command":"echo"}',
         headers: { "content-type": "text/plain" },
@@ -105,14 +115,14 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     );
   });
   await t.step("unknown operation type or bad operation data -> 422", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/job", {
         body: { operation: { type: "system.reboot.do" }, target_hostname: "_any" },
       }),
       422,
       /unknown operation type "system\.reboot\.do"/,
     );
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/job", {
         body: {
           operation: { type: "command.exec.do", data: { command: "ls", timeout: 0 } },
@@ -125,13 +135,13 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
   });
   await t.step("bad targets -> 400", async () => {
     for (const target of ["*", "web>", "two words", "host.*", "_bogus"]) {
-      assertProblem(
+      await assertProblem(
         await a.call("GET", `/system/hostname?target_hostname=${encodeURIComponent(target)}`),
         400,
         /target/,
       );
     }
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/job", {
         body: { operation: { type: "system.hostname.get" }, target_hostname: ">" },
       }),
@@ -141,14 +151,14 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
   });
   await t.step("label syntax errors -> 400", async () => {
     for (const target of ["group:", "group:web..dev", "bad key:x", ":web", "g!:web"]) {
-      assertProblem(
+      await assertProblem(
         await a.call("GET", `/system/status?target_hostname=${encodeURIComponent(target)}`),
         400,
       );
     }
   });
   await t.step("target naming no live worker -> 400", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("GET", "/system/hostname?target_hostname=no-such-host"),
       400,
       /no live worker/,
@@ -156,7 +166,7 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
   });
   await t.step("command timeout out of range -> 400", async () => {
     for (const timeout of [0, 301, 1.5]) {
-      assertProblem(
+      await assertProblem(
         await a.call("POST", "/command/exec", { body: { command: "echo", timeout } }),
         400,
         /timeout/,
@@ -164,17 +174,17 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     }
   });
   await t.step("exec argv rules -> 400", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", { body: { command: "ls", argv: ["ls"] } }),
       400,
       /either argv or command/,
     );
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", { body: { command: "ls", cwd: "relative" } }),
       400,
       /absolute/,
     );
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", { body: { command: "ls", extra: 1 } }),
       400,
       /extra/,
@@ -182,12 +192,16 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
   });
   await t.step("ping to a non-address -> 400", async () => {
     for (const address of ["-f", "not an address", "1.2.3.4; rm -rf /", ""]) {
-      assertProblem(await a.call("POST", "/network/ping", { body: { address } }), 400, /address/);
+      await assertProblem(
+        await a.call("POST", "/network/ping", { body: { address } }),
+        400,
+        /address/,
+      );
     }
   });
   await t.step("bad interface and DNS values -> 400", async () => {
-    assertProblem(await a.call("GET", "/network/dns/eth0;ls"), 400, /interface/);
-    assertProblem(
+    await assertProblem(await a.call("GET", "/network/dns/eth0;ls"), 400, /interface/);
+    await assertProblem(
       await a.call("PUT", "/network/dns", {
         body: { interface_name: "eth0", servers: ["not-an-ip"] },
       }),
@@ -196,24 +210,24 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
     );
   });
   await t.step("job id that is not a uuid -> 400", async () => {
-    assertProblem(await a.call("GET", "/job/not-a-uuid"), 400, /UUID/);
-    assertProblem(await a.call("DELETE", "/job/123"), 400, /UUID/);
-    assertProblem(await a.call("POST", "/job/xyz/retry"), 400, /UUID/);
-    assertProblem(await a.call("GET", "/audit/xyz"), 400, /UUID/);
+    await assertProblem(await a.call("GET", "/job/not-a-uuid"), 400, /UUID/);
+    await assertProblem(await a.call("DELETE", "/job/123"), 400, /UUID/);
+    await assertProblem(await a.call("POST", "/job/xyz/retry"), 400, /UUID/);
+    await assertProblem(await a.call("GET", "/audit/xyz"), 400, /UUID/);
   });
   await t.step("unknown job id -> 404", async () => {
-    assertProblem(await a.call("GET", `/job/${uuid}`), 404);
-    assertProblem(await a.call("DELETE", `/job/${uuid}`), 404);
-    assertProblem(await a.call("POST", `/job/${uuid}/retry`), 404);
+    await assertProblem(await a.call("GET", `/job/${uuid}`), 404);
+    await assertProblem(await a.call("DELETE", `/job/${uuid}`), 404);
+    await assertProblem(await a.call("POST", `/job/${uuid}/retry`), 404);
   });
   await t.step("bad paging and status filters -> 400", async () => {
-    assertProblem(await a.call("GET", "/job?limit=-1"), 400, /limit/);
-    assertProblem(await a.call("GET", "/job?limit=abc"), 400, /limit/);
-    assertProblem(await a.call("GET", "/job?status=exploded"), 400, /status/);
-    assertProblem(await a.call("GET", "/audit?limit=500"), 400, /limit/);
+    await assertProblem(await a.call("GET", "/job?limit=-1"), 400, /limit/);
+    await assertProblem(await a.call("GET", "/job?limit=abc"), 400, /limit/);
+    await assertProblem(await a.call("GET", "/job?status=exploded"), 400, /status/);
+    await assertProblem(await a.call("GET", "/audit?limit=500"), 400, /limit/);
   });
   await t.step("NUL in a string -> 400 from the table's check", async () => {
-    assertProblem(
+    await assertProblem(
       await a.call("POST", "/command/exec", { body: { argv: ["echo", "a\u0000b"] } }),
       400,
       /body\.argv\[1\]: must not contain NUL/,
@@ -227,7 +241,7 @@ Deno.test("bad input gets a 4xx problem and never reaches the job layer", async 
 
 Deno.test("without NATS in the app the audit log answers 503", async () => {
   await using api = await startTestApi({ appWithoutNats: true, workers: [] });
-  assertProblem(await api.admin.call("GET", "/audit"), 503, /audit log unavailable/);
+  await assertProblem(await api.admin.call("GET", "/audit"), 503, /audit log unavailable/);
   const ready = await api.anonymous.call("GET", "/health/ready");
   assert.equal(ready.status, 503);
   assert.equal(ready.body.status, "not_ready");

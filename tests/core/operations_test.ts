@@ -18,6 +18,7 @@ const EXPECTED: Record<string, { kind: string; permission: string }> = {
   "system.disk.get": { kind: "query", permission: "system:read" },
   "system.memory.get": { kind: "query", permission: "system:read" },
   "system.load.get": { kind: "query", permission: "system:read" },
+  "network.dns.delete": { kind: "modify", permission: "network:write" },
   "network.dns.get": { kind: "query", permission: "network:read" },
   "network.dns.update": { kind: "modify", permission: "network:write" },
   // sends packets on the caller's behalf: network:write, as OSAPI's /network/ping

@@ -18,6 +18,7 @@ import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { createDnsGet } from "../../src/worker/providers/dns_get.ts";
 import { createDnsUpdate } from "../../src/worker/providers/dns_update.ts";
+import { createDnsDelete } from "../../src/worker/providers/dns_delete.ts";
 import { loadProviders, type Provider } from "../../src/worker/providers/mod.ts";
 import { natsApiServices } from "../../src/runtime/api.ts";
 import { securityInfo } from "../../src/nats_auth/security_info.ts";
@@ -139,7 +140,7 @@ async function testHostProviders(
   for (const iface of ["eth0", "lo"]) await Deno.mkdir(`${dir}/net/${iface}`, { recursive: true });
   const dns = { resolvConfPath, resolvectl: null, sysClassNet: `${dir}/net` };
   const providers = new Map(await loadProviders());
-  for (const p of [createDnsGet(dns), createDnsUpdate(dns), ...extra]) {
+  for (const p of [createDnsGet(dns), createDnsUpdate(dns), createDnsDelete(dns), ...extra]) {
     providers.set(p.type, p as unknown as Provider);
   }
   return providers;

@@ -42,6 +42,19 @@ export class ReferenceDocument {
     return { method: o.method, path: o.path };
   }
 
+  /** The validator of component schema `name`; throws when the reference lacks it. */
+  component(name: string): { (body: unknown): boolean; errors?: unknown } {
+    const validate = this.#ajv.getSchema(`reference#/components/schemas/${escapePointer(name)}`);
+    if (!validate) throw new Error(`the reference has no schema ${name}`);
+    return validate;
+  }
+
+  /** The errors of `validate`'s last run as text. */
+  errorsText(validate: { errors?: unknown }): string {
+    // deno-lint-ignore no-explicit-any
+    return this.#ajv.errorsText(validate.errors as any);
+  }
+
   /** Throws unless `body` matches the reference's `status` response of `operationId`. */
   check(operationId: string, status: number, body: unknown): void {
     const { path, method, op } = this.#ops.get(operationId) ??
@@ -70,6 +83,18 @@ export class ReferenceDocument {
   }
 }
 
+/** Throws unless `body` matches the reference's component schema `name` (e.g. ErrorResponse). */
+export function checkComponent(ref: ReferenceDocument, name: string, body: unknown): void {
+  const validate = ref.component(name);
+  if (!validate(body)) {
+    throw new Error(
+      `body does not match the reference's ${name}: ${ref.errorsText(validate)}\n${
+        JSON.stringify(body).slice(0, 2000)
+      }`,
+    );
+  }
+}
+
 let loaded: Promise<ReferenceDocument | undefined> | undefined;
 
 /**
@@ -93,6 +118,12 @@ export function referenceDocument(): Promise<ReferenceDocument | undefined> {
     return undefined;
   })();
   return loaded;
+}
+
+/** Checks an error body against the reference's ErrorResponse when the document is present. */
+export async function checkErrorResponse(body: unknown): Promise<void> {
+  const ref = await referenceDocument();
+  if (ref) checkComponent(ref, "ErrorResponse", body);
 }
 
 /** Checks `body` against the reference when the document is present (else does nothing). */

@@ -12,7 +12,14 @@ import type { ApiEnv } from "../context.ts";
 import { ApiError } from "../problem.ts";
 
 /** Paths answered without a token. */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/health", "/health/ready"]);
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
+  "/health",
+  "/health/ready",
+  "/api/health",
+  "/api/health/ready",
+  "/version",
+  "/api/version",
+]);
 /** The documentation paths, public unless `api.server.docs.require_token`. */
 export const DOCS_PATHS: readonly string[] = ["/openapi.json", "/docs"];
 

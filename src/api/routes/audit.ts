@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
 import type { AuditLog } from "../ports.ts";
 import { ApiError } from "../problem.ts";
-import { newApp, securedRoute } from "../route.ts";
+import { type Mount, newApp, operationIdAt, securedRoute } from "../route.ts";
 import { IdParam } from "../schemas.ts";
 
 /** The media type of `/audit/export`: one JSON entry per line. */
@@ -36,19 +36,24 @@ const AuditQuery = z.object({
   }),
 });
 
+/** True when the Accept header asks for NDJSON (JSON otherwise, OSAPI's shape). */
+export function wantsNdjson(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((t) => t.split(";")[0].trim().toLowerCase() === NDJSON);
+}
+
 function auditOf(deps: AppDeps): AuditLog {
   if (!deps.audit) throw new ApiError(503, "audit log unavailable: no NATS connection");
   return deps.audit;
 }
 
 /** The `/audit*` routes, to mount at `/audit`. */
-export function auditRoutes(deps: AppDeps): ApiApp {
+export function auditRoutes(deps: AppDeps, mount: Mount): ApiApp {
   const app = newApp();
   app.openapi(
     securedRoute("audit:read", {
       method: "get",
       path: "/",
-      operationId: "GetAuditLogs",
+      operationId: operationIdAt(mount, "GetAuditLogs"),
       tags: ["Audit"],
       summary: "Audit entries, newest first",
       request: { query: AuditQuery },
@@ -69,19 +74,33 @@ export function auditRoutes(deps: AppDeps): ApiApp {
     securedRoute("audit:read", {
       method: "get",
       path: "/export",
-      operationId: "GetAuditExport",
+      operationId: operationIdAt(mount, "GetAuditExport"),
       tags: ["Audit"],
-      summary: "Every audit entry, oldest first, as JSON lines",
+      summary: "Every audit entry, oldest first",
+      description: "OSAPI's `{items, total_items}` (JSON); one entry per line with " +
+        `\`Accept: ${NDJSON}\`.`,
       responses: {
-        200: { description: "one entry per line", content: { [NDJSON]: { schema: AuditEntry } } },
+        200: {
+          description: "every entry",
+          content: {
+            "application/json": { schema: ListAuditResponse },
+            [NDJSON]: { schema: AuditEntry },
+          },
+        },
       },
     }, [503]),
-    (c) => {
-      const entries = auditOf(deps).export()[Symbol.asyncIterator]();
+    async (c) => {
+      const entries = auditOf(deps).export();
+      if (!wantsNdjson(c.req.header("accept"))) {
+        const items: z.infer<typeof AuditEntry>[] = [];
+        for await (const e of entries) items.push(e);
+        return c.json({ total_items: items.length, items }, 200);
+      }
+      const it = entries[Symbol.asyncIterator]();
       const enc = new TextEncoder();
       const stream = new ReadableStream<Uint8Array>({
         async pull(ctl) {
-          const next = await entries.next();
+          const next = await it.next();
           if (next.done) ctl.close();
           else ctl.enqueue(enc.encode(JSON.stringify(next.value) + "\n"));
         },
@@ -94,7 +113,7 @@ export function auditRoutes(deps: AppDeps): ApiApp {
     securedRoute("audit:read", {
       method: "get",
       path: "/{id}",
-      operationId: "GetAuditLogByID",
+      operationId: operationIdAt(mount, "GetAuditLogByID"),
       tags: ["Audit"],
       summary: "One audit entry",
       request: { params: IdParam },

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { VERSION } from "../../version.ts";
 import type { ApiApp, AppDeps } from "../context.ts";
 import type { Check } from "../ports.ts";
-import { newApp, securedRoute } from "../route.ts";
+import { type Mount, newApp, operationIdAt, securedRoute } from "../route.ts";
 
 const HealthResponse = z.object({ status: z.literal("ok") }).openapi("HealthResponse");
 
@@ -54,6 +54,10 @@ const StatusResponse = z.object({
   kv_buckets: z.array(BucketStats).optional(),
   jobs: JobStats.optional(),
   workers: z.number().int().optional(),
+  agents: z.object({
+    total: z.number().int().openapi({ description: "live workers (agents)" }),
+    ready: z.number().int().openapi({ description: "live workers taking jobs" }),
+  }).optional().openapi({ description: "OSAPI's AgentStats: the live workers" }),
 }).openapi("StatusResponse");
 
 /** Formats a duration in milliseconds as `1d2h3m4s`. */
@@ -77,13 +81,13 @@ const component = (c: Check): z.infer<typeof ComponentHealth> =>
   c.ok ? { status: "ok" } : { status: "error", error: c.error };
 
 /** The `/health*` routes, to mount at `/health`. */
-export function healthRoutes(deps: AppDeps): ApiApp {
+export function healthRoutes(deps: AppDeps, mount: Mount): ApiApp {
   const app = newApp();
   app.openapi(
     createRoute({
       method: "get",
       path: "/",
-      operationId: "GetHealth",
+      operationId: operationIdAt(mount, "GetHealth"),
       tags: ["Health"],
       summary: "Liveness: the process answers",
       responses: {
@@ -100,7 +104,7 @@ export function healthRoutes(deps: AppDeps): ApiApp {
     createRoute({
       method: "get",
       path: "/ready",
-      operationId: "GetHealthReady",
+      operationId: operationIdAt(mount, "GetHealthReady"),
       tags: ["Health"],
       summary: "Readiness: NATS reachable, JetStream streams and buckets present",
       responses: {
@@ -122,7 +126,7 @@ export function healthRoutes(deps: AppDeps): ApiApp {
     securedRoute("health:read", {
       method: "get",
       path: "/status",
-      operationId: "GetHealthStatus",
+      operationId: operationIdAt(mount, "GetHealthStatus"),
       tags: ["Health"],
       summary: "Component health, JetStream statistics, job counts, version and uptime",
       responses: {
@@ -165,6 +169,7 @@ export function healthRoutes(deps: AppDeps): ApiApp {
           dlq,
         };
         body.workers = (await deps.jobs.workers()).length;
+        body.agents = { total: body.workers, ready: body.workers };
         components.jobs = { status: "ok" };
       } catch (e) {
         components.jobs = { status: "error", error: errorText(e) };

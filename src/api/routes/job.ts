@@ -9,7 +9,7 @@ import type { ApiApp, AppDeps, Caller } from "../context.ts";
 import { assertMayRun, mayAccess } from "../operation_access.ts";
 import { checkOperationData } from "../issues.ts";
 import { ApiError } from "../problem.ts";
-import { newApp, securedRoute } from "../route.ts";
+import { type Mount, newApp, operationIdAt, securedRoute } from "../route.ts";
 import { callerSubject } from "../run_job.ts";
 import { IdParam, Target } from "../schemas.ts";
 import { TargetError } from "../../core/targets.ts";
@@ -28,6 +28,14 @@ const CreateJobRequest = z.object({
   }),
 }).openapi("CreateJobRequest");
 
+const RetryJobRequest = z.object({
+  target_hostname: Target.optional().openapi({
+    description: "where the new job runs: _any, _all, a host name, or key:value " +
+      "(default: the original job's target)",
+    example: "_any",
+  }),
+}).openapi("RetryJobRequest");
+
 const CreateJobResponse = z.object({
   job_id: z.uuid(),
   status: z.string().openapi({ example: "submitted" }),
@@ -37,6 +45,12 @@ const CreateJobResponse = z.object({
 }).openapi("CreateJobResponse");
 
 const REDACTED_NOTE = "left out when `redacted`";
+
+const WorkerState = z.object({
+  status: z.string(),
+  error: z.string().optional(),
+  duration: z.string().optional(),
+}).openapi("JobWorkerState");
 
 const JobDetail = z.object({
   id: z.uuid(),
@@ -59,6 +73,9 @@ const JobDetail = z.object({
     description: `output of a single-host result; ${REDACTED_NOTE}`,
   }),
   error: z.string().optional().openapi({ description: `why a host failed; ${REDACTED_NOTE}` }),
+  changed: z.boolean().nullable().optional().openapi({
+    description: "whether a host was modified (null while no host reported it)",
+  }),
   updated_at: z.string().optional(),
   responses: z.record(
     z.string(),
@@ -70,14 +87,10 @@ const JobDetail = z.object({
       changed: z.boolean().optional(),
     }),
   ).openapi({ description: "per-host results" }),
-  worker_states: z.record(
-    z.string(),
-    z.object({
-      status: z.string(),
-      error: z.string().optional(),
-      duration: z.string().optional(),
-    }),
-  ),
+  worker_states: z.record(z.string(), WorkerState),
+  agent_states: z.record(z.string(), WorkerState).openapi({
+    description: "the same as `worker_states` (OSAPI's current name)",
+  }),
   timeline: z.array(z.object({
     timestamp: z.string(),
     event: z.string(),
@@ -89,6 +102,9 @@ const JobDetail = z.object({
 
 const ListJobsResponse = z.object({
   total_items: z.number().int(),
+  status_counts: z.record(z.string(), z.number().int()).optional().openapi({
+    description: "jobs by status, over all jobs",
+  }),
   items: z.array(JobDetail),
 }).openapi("ListJobsResponse");
 
@@ -156,6 +172,7 @@ export function jobDetail(
     };
   }
   const single = rec.results.length === 1 ? rec.results[0] : undefined;
+  const changes = rec.results.filter((r) => r.changed !== undefined);
   const failure = rec.results.find((r) => r.status === "failed");
   const last = rec.events[rec.events.length - 1];
   const { type, data } = rec.job.operation;
@@ -171,9 +188,11 @@ export function jobDetail(
     ...(single ? { hostname: single.hostname } : {}),
     ...(shown && single?.data !== undefined ? { result: single.data } : {}),
     ...(shown && failure?.error !== undefined ? { error: failure.error } : {}),
+    changed: changes.length === 0 ? null : changes.some((r) => r.changed),
     ...(last ? { updated_at: last.time } : {}),
     responses,
     worker_states: states,
+    agent_states: states,
     timeline: rec.events.map((e) => ({
       timestamp: e.time,
       event: e.type,
@@ -198,13 +217,13 @@ async function dlqCount(deps: AppDeps): Promise<number | undefined> {
 }
 
 /** The `/job*` routes, to mount at `/job`. */
-export function jobRoutes(deps: AppDeps): ApiApp {
+export function jobRoutes(deps: AppDeps, mount: Mount): ApiApp {
   const app = newApp();
   app.openapi(
     securedRoute("job:write", {
       method: "post",
       path: "/",
-      operationId: "PostJob",
+      operationId: operationIdAt(mount, "PostJob"),
       tags: ["Job"],
       summary: "Submit a job without waiting for its results",
       description: "Needs `job:write` and the permission of the operation type as well: " +
@@ -256,7 +275,7 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:read", {
       method: "get",
       path: "/",
-      operationId: "GetJob",
+      operationId: operationIdAt(mount, "getJobs", "GetJob"),
       tags: ["Job"],
       summary: "List jobs, newest first",
       request: { query: ListJobsQuery },
@@ -271,7 +290,8 @@ export function jobRoutes(deps: AppDeps): ApiApp {
       });
       const caller = c.get("caller");
       const items = page.items.map((rec) => jobDetail(rec, caller, deps.operations));
-      return c.json({ total_items: page.total, items }, 200);
+      const counts = await deps.jobs.counts();
+      return c.json({ total_items: page.total, status_counts: counts, items }, 200);
     },
   );
 
@@ -279,7 +299,7 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:read", {
       method: "get",
       path: "/status",
-      operationId: "GetJobStatus",
+      operationId: operationIdAt(mount, "GetJobStatus"),
       tags: ["Job"],
       summary: "Job counts by status",
       responses: { 200: { description: "queue statistics", ...json(QueueStats) } },
@@ -300,7 +320,7 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:read", {
       method: "get",
       path: "/workers",
-      operationId: "GetJobWorkers",
+      operationId: operationIdAt(mount, "GetJobWorkers"),
       tags: ["Job"],
       summary: "Live workers and their labels",
       responses: { 200: { description: "live workers", ...json(ListWorkers) } },
@@ -315,7 +335,7 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:read", {
       method: "get",
       path: "/{id}",
-      operationId: "GetJobByID",
+      operationId: operationIdAt(mount, "GetJobByID"),
       tags: ["Job"],
       summary: "One job with its per-host results and timeline",
       request: { params: IdParam },
@@ -333,7 +353,7 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:write", {
       method: "delete",
       path: "/{id}",
-      operationId: "DeleteJobByID",
+      operationId: operationIdAt(mount, "DeleteJobByID"),
       tags: ["Job"],
       summary: "Delete a job record",
       request: { params: IdParam },
@@ -350,20 +370,24 @@ export function jobRoutes(deps: AppDeps): ApiApp {
     securedRoute("job:write", {
       method: "post",
       path: "/{id}/retry",
-      operationId: "RetryJobByID",
+      operationId: operationIdAt(mount, "RetryJobByID"),
       tags: ["Job"],
-      summary: "Submit a new job with the same operation and target",
+      summary: "Submit a new job with the same operation (and target, unless the body names one)",
       description: "Needs `job:write` and the permission of the job's operation type, as " +
         "`POST /job` (403 without it).",
-      request: { params: IdParam },
+      request: {
+        params: IdParam,
+        body: { required: false, ...json(RetryJobRequest) },
+      },
       responses: { 201: { description: "the new job", ...json(CreateJobResponse) } },
     }, [404]),
     async (c) => {
       const { id } = c.req.valid("param");
+      const { target_hostname: target } = c.req.valid("json") ?? {};
       const original = await deps.jobs.get(id);
       if (!original) throw new ApiError(404, `job ${id} not found`);
       assertMayRun(c.get("caller"), deps.operations, original.job.operation.type);
-      const job = await deps.jobs.retry(id, callerSubject(c));
+      const job = await deps.jobs.retry(id, callerSubject(c), target);
       if (!job) throw new ApiError(404, `job ${id} not found`);
       deps.metrics.observeJob(job.operation.type, "submitted");
       return c.json({

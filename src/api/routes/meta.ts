@@ -1,9 +1,17 @@
-/** `/openapi.json`, `/docs` and the Prometheus metrics path (`telemetry.metrics.path`). */
+/**
+ * `/openapi.json`, `/docs`, `/api/version` (and `/version`, both public) and the Prometheus
+ * metrics path (`telemetry.metrics.path`).
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, AppDeps } from "../context.ts";
 import { renderDocs } from "../docs.ts";
 import type { OpenApiDocument } from "../openapi.ts";
-import { newApp, securedRoute } from "../route.ts";
+import { newApp, operationIdAt, securedRoute } from "../route.ts";
+import { VERSION } from "../../version.ts";
+
+const VersionResponse = z.object({
+  version: z.string().openapi({ example: VERSION }),
+}).openapi("VersionResponse");
 
 /**
  * The meta routes, to mount at `/`; `document` gives the whole app's document (built on first
@@ -47,8 +55,31 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
     (c) => c.html(renderDocs(document()), 200),
   );
 
+  for (const [mount, path] of [["api", "/api/version"], ["root", "/version"]] as const) {
+    app.openapi(
+      createRoute({
+        method: "get",
+        path,
+        operationId: operationIdAt(mount, "GetVersion"),
+        tags: ["Meta"],
+        summary: "The software version",
+        responses: {
+          200: {
+            description: "the version",
+            content: { "application/json": { schema: VersionResponse } },
+          },
+        },
+      }),
+      (c) => c.json({ version: VERSION }, 200),
+    );
+  }
+
+  // telemetry.metrics.auth: a bearer token with health:read (default), or public
+  const metricsRoute = deps.config.telemetry.metrics.auth === "public"
+    ? <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute(r)
+    : <R extends Parameters<typeof securedRoute>[1]>(r: R) => securedRoute("health:read", r);
   app.openapi(
-    securedRoute("health:read", {
+    metricsRoute({
       method: "get",
       path: deps.config.telemetry.metrics.path,
       operationId: "GetMetrics",
@@ -60,7 +91,7 @@ export function metaRoutes(deps: AppDeps, document: () => OpenApiDocument): ApiA
     }),
     async (c) => {
       const { body, contentType } = await deps.metrics.render();
-      return c.body(body, 200, { "Content-Type": contentType });
+      return c.text(body, 200, { "Content-Type": contentType });
     },
   );
   return app;

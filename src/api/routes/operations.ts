@@ -5,7 +5,12 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { OperationDef, OperationTable, RouteDef } from "../../core/operations/mod.ts";
+import {
+  type OperationDef,
+  type OperationTable,
+  type RouteDef,
+  routeHasBody,
+} from "../../core/operations/mod.ts";
 import type { JobRunResult } from "../../core/job.ts";
 import type { ApiApp, ApiEnv, AppDeps } from "../context.ts";
 import { securedRoute } from "../route.ts";
@@ -25,6 +30,18 @@ function itemSchema(op: OperationDef) {
       : {}),
     ...op.result.partial().shape,
   }).meta({ id: `${pascal(op.type)}Result`, description: op.summary });
+}
+
+/** The item of a route nesting the result under `key`: host fields, then `key`: the result. */
+function nestedItemSchema(op: OperationDef, key: string) {
+  return z.looseObject({
+    ...hostFields,
+    status: z.enum(["ok", "failed"]).meta({ description: "the outcome on this host" }),
+    ...(op.kind === "modify"
+      ? { changed: z.boolean().optional().meta({ description: "whether the host was modified" }) }
+      : {}),
+    [key]: op.result.partial().optional(),
+  }).meta({ id: `${pascal(op.type)}${pascal(key)}Result`, description: op.summary });
 }
 
 /** The element schema of result list field `field` (a route's `items`). */
@@ -53,6 +70,7 @@ function listItemSchema(op: OperationDef, field: string) {
  */
 function responseBody(route: RouteDef, result: JobRunResult) {
   const body = collectionBody(result);
+  if (route.nest) return { job_id: body.job_id, results: body.results.map(nestItem(route.nest)) };
   const field = route.items;
   if (!field) return body;
   return {
@@ -82,6 +100,17 @@ function fromText(s: z.ZodType): z.ZodType {
 const textFields = (shape: Record<string, z.ZodType>) =>
   Object.fromEntries(Object.entries(shape).map(([f, s]) => [f, fromText(s)]));
 
+/** A flat item with its result fields moved under `key` (host fields stay flat). */
+const nestItem = (key: string) => (item: Record<string, unknown>) => {
+  const { hostname, status, error, changed, ...fields } = item;
+  return {
+    hostname,
+    status,
+    ...(changed !== undefined ? { changed } : {}),
+    ...(error !== undefined ? { error } : { [key]: fields }),
+  };
+};
+
 /** What a route takes from where: path fields, the rest from the query or the body. */
 interface RouteShape {
   readonly config: Parameters<typeof securedRoute>[1];
@@ -104,7 +133,7 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   }
   for (const [param, field] of Object.entries(pathFields)) params[param] = fromText(shape[field]);
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
-  const withBody = route.method === "post" || route.method === "put";
+  const withBody = routeHasBody(route);
   // a POST or PUT without input fields takes no body (as OSAPI's actions: .../service/{name}/start)
   const rest = Object.keys(restShape).length === 0 ? "none" : withBody ? "body" : "query";
   const query = targetInPath ? z.object({}) : TargetQuery;
@@ -166,7 +195,14 @@ function routeShapes(op: OperationDef): Map<RouteDef, RouteShape> {
   if (!m) {
     const item = itemSchema(op);
     m = new Map(
-      op.routes.map((r) => [r, routeShape(op, r, r.items ? listItemSchema(op, r.items) : item)]),
+      op.routes.map((r) => [
+        r,
+        routeShape(
+          op,
+          r,
+          r.items ? listItemSchema(op, r.items) : r.nest ? nestedItemSchema(op, r.nest) : item,
+        ),
+      ]),
     );
     shapes.set(op, m);
   }
@@ -213,7 +249,7 @@ export function registerOperationRoutes(app: ApiApp, deps: AppDeps, table: Opera
   for (const [op, route] of registrationOrder(table)) {
     const s = routeShapes(op).get(route)!;
     const status = Number(Object.keys(s.config.responses)[0]) as 200 | 202;
-    app.openapi(securedRoute(op.permission, s.config), async (c) => {
+    app.openapi(securedRoute(route.permission ?? op.permission, s.config), async (c) => {
       const target = s.targetInPath
         ? c.req.param("hostname") ?? "_any"
         : (c.req.valid("query" as never) as { target_hostname: string }).target_hostname;

@@ -49,14 +49,21 @@ const CommandResult = z.looseObject({
   duration_ms: z.number().optional().meta({ description: "run time in milliseconds" }),
 });
 
-const route = (name: string, title: string): RouteDef => ({
+/** `POST /command/<name>` and OSAPI's current `POST /api/node/{hostname}/command/<name>`. */
+const routes = (name: string, title: string): RouteDef[] => [{
   method: "post",
   path: `/command/${name}`,
   operationId: `PostCommand${title}`,
   tags: ["Command"],
   collection: "CommandResultCollection",
   request: `Command${title}Request`,
-});
+}, {
+  method: "post",
+  path: `/api/node/{hostname}/command/${name}`,
+  operationId: `PostNodeCommand${title}`,
+  tags: ["Command_Execution_API_command_operations"],
+  collection: "CommandResultCollectionResponse",
+}];
 
 /** `command.exec.do`: runs a program with arguments, without a shell. */
 export const commandExec = defineOperation({
@@ -94,7 +101,7 @@ export const commandExec = defineOperation({
     }
   }),
   result: CommandResult,
-  routes: [route("exec", "Exec")],
+  routes: routes("exec", "Exec"),
   cli: {
     command: ["system", "exec"],
     args: ["argv"],
@@ -120,7 +127,7 @@ export const commandShell = defineOperation({
     description: "Runs a command line through /bin/sh -c (pipes, redirects and variables work).",
   }),
   result: CommandResult,
-  routes: [route("shell", "Shell")],
+  routes: routes("shell", "Shell"),
   cli: { command: ["system", "shell"], args: ["command"], output: "command" },
   provider: "command_shell",
 });

@@ -37,6 +37,24 @@ export interface RouteDef {
    * failed gives one item with its `error`.
    */
   readonly items?: string;
+  /**
+   * The permission this route needs when it is not the operation's (e.g. `node:read` on
+   * `/api/node/{hostname}/disk` for a `system:read` operation). `POST /job` and the redaction
+   * of job records keep using the operation's permission.
+   */
+  readonly permission?: Permission;
+  /**
+   * Each item carries the result's fields nested under this key instead of flat (OSAPI's
+   * `memory`, `load_average`, `os_info` items).
+   */
+  readonly nest?: string;
+  /** A DELETE route taking its non-path fields as a JSON body (as OSAPI's DNS delete). */
+  readonly body?: boolean;
+}
+
+/** True when `route` takes a JSON body: POST, PUT, and DELETE routes declaring `body`. */
+export function routeHasBody(route: RouteDef): boolean {
+  return route.method === "post" || route.method === "put" || route.body === true;
 }
 
 /** The `osapi client` command of an operation. */
@@ -51,6 +69,8 @@ export interface CliDef {
   readonly output?: "table" | "command";
   /** A list field of each result laid out as rows of its own (e.g. `disks`; an object: one row). */
   readonly expand?: string;
+  /** Result fields (by name, at any depth) holding byte counts: shown as KiB/MiB/GiB. */
+  readonly bytes?: readonly string[];
 }
 
 /** The input schema of an operation: a closed object. */

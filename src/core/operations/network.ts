@@ -12,6 +12,9 @@ export const interfaceName = str({
   hint: "a letter or digit, then letters, digits, _ . : @ -",
 });
 
+/** The reference's tag of its DNS operations. */
+const DNS_TAG = "Network_Management_API_dns_operations";
+
 const dnsLists = {
   servers: z.array(z.string()).optional().meta({ description: "DNS server addresses" }),
   search_domains: z.array(z.string()).optional(),
@@ -34,6 +37,13 @@ export const dnsGet = defineOperation({
     tags: ["Network"],
     params: { interfaceName: "interface_name" },
     collection: "DnsConfigCollection",
+  }, {
+    method: "get",
+    path: "/api/node/{hostname}/network/dns/{interfaceName}",
+    operationId: "GetNodeNetworkDNSByInterface",
+    tags: [DNS_TAG],
+    params: { interfaceName: "interface_name" },
+    collection: "DNSConfigCollectionResponse",
   }],
   cli: { command: ["network", "dns", "get"], args: ["interface_name"] },
   provider: "dns_get",
@@ -97,9 +107,47 @@ export const dnsUpdate = defineOperation({
     tags: ["Network"],
     collection: "DnsUpdateCollection",
     request: "DnsUpdateRequest",
+  }, {
+    method: "put",
+    path: "/api/node/{hostname}/network/dns",
+    operationId: "PutNodeNetworkDNS",
+    tags: [DNS_TAG],
+    collection: "DNSUpdateCollectionResponse",
+    request: "DNSConfigUpdateRequest",
   }],
   cli: { command: ["network", "dns", "update"], flags: { interface_name: "interface" } },
   provider: "dns_update",
+});
+
+/**
+ * `network.dns.delete`: removes the DNS settings osapi manages for an interface, restoring the
+ * system default (systemd-resolved: `resolvectl revert`; resolv.conf: its `nameserver` and
+ * `search` lines removed). OSAPI's current API only: `DELETE /api/node/{hostname}/network/dns`.
+ */
+export const dnsDelete = defineOperation({
+  type: "network.dns.delete",
+  kind: "modify",
+  permission: "network:write",
+  summary: "Remove the DNS settings of an interface (back to the system default)",
+  input: z.strictObject({ interface_name: interfaceName }).meta({
+    description: "Removes the DNS servers and search domains set for an interface.",
+  }),
+  result: z.looseObject({
+    interface_name: z.string().optional(),
+    source: z.string().optional().meta({ description: "resolvectl or resolv.conf" }),
+  }),
+  routes: [{
+    method: "delete",
+    path: "/api/node/{hostname}/network/dns",
+    operationId: "DeleteNodeNetworkDNS",
+    tags: [DNS_TAG],
+    status: 200,
+    body: true,
+    collection: "DNSDeleteCollectionResponse",
+    request: "DNSDeleteRequest",
+  }],
+  cli: { command: ["network", "dns", "delete"], args: ["interface_name"] },
+  provider: "dns_delete",
 });
 
 /**
@@ -139,6 +187,12 @@ export const pingDo = defineOperation({
     tags: ["Network"],
     collection: "PingCollection",
     request: "PingRequest",
+  }, {
+    method: "post",
+    path: "/api/node/{hostname}/network/ping",
+    operationId: "PostNodeNetworkPing",
+    tags: ["Network_Management_API_network_operations"],
+    collection: "PingCollectionResponse",
   }],
   cli: { command: ["network", "ping"], args: ["address"] },
   provider: "ping",
@@ -146,5 +200,7 @@ export const pingDo = defineOperation({
 
 /** Checked input of `network.dns.get`. */
 export type DnsGetInput = z.output<typeof dnsGet.input>;
+/** Checked input of `network.dns.delete`. */
+export type DnsDeleteInput = z.output<typeof dnsDelete.input>;
 /** Checked input of `network.dns.update`: a list left out is kept as it is. */
 export type DnsUpdateInput = z.output<typeof dnsUpdate.input>;

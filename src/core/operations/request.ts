@@ -2,7 +2,7 @@
  * The HTTP request that runs an operation through one of its routes: the typed client side of
  * the table (the CLI builds every operation call with it; no path is written by hand).
  */
-import type { HttpMethod, OperationDef, RouteDef } from "./define.ts";
+import { type HttpMethod, type OperationDef, type RouteDef, routeHasBody } from "./define.ts";
 
 /** A request ready to send: path with its parameters filled in, query and body. */
 export interface OperationRequest {
@@ -15,7 +15,7 @@ export interface OperationRequest {
 /**
  * The request running `op` through `route` (default: its first) with `input` on `target`:
  * path fields go into the path, the target into `{hostname}` or `target_hostname`, other fields
- * into the body (POST, PUT) or the query.
+ * into the body (POST, PUT, a DELETE route with `body`) or the query.
  */
 export function operationRequest(
   op: OperationDef,
@@ -37,7 +37,7 @@ export function operationRequest(
     /\{([A-Za-z0-9_]+)\}/g,
     (_, name: string) => encodeURIComponent(params[name] ?? ""),
   );
-  const withBody = route.method === "post" || route.method === "put";
+  const withBody = routeHasBody(route);
   if (!withBody) {
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) query[k] = String(v);
   }

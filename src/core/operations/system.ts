@@ -1,6 +1,9 @@
-/** `system.*`: read-only host facts (hostname, status, uptime, OS, disks, memory, load). */
+/**
+ * `system.*`: read-only host facts (hostname, status, uptime, OS, disks, memory, load), at
+ * OSAPI's older `/system/*` paths and its current `/api/node/{hostname}/*` ones.
+ */
 import { z } from "zod";
-import { defineOperation, type OperationDef } from "./define.ts";
+import { type CliDef, defineOperation, type OperationDef, type RouteDef } from "./define.ts";
 
 const bytes = (description: string) => z.number().meta({ description: `${description} (bytes)` });
 
@@ -34,12 +37,39 @@ export const OsInfo = z.looseObject({
 
 const noInput = z.strictObject({}).meta({ description: "No input." });
 
-/** A `system.<name>.get` query served at `GET /system/<name>`. */
+/** The byte-count fields of memory and disk results (shown as KiB/MiB/GiB by the CLI). */
+const SIZES = [
+  "total",
+  "free",
+  "used",
+  "available",
+  "buffers",
+  "cached",
+  "swap_total",
+  "swap_free",
+];
+
+/** How a `system.*` query is served under OSAPI's current `/api/node/{hostname}` paths. */
+interface NodePath {
+  /** Path after `/api/node/{hostname}` ("" for the node's status). */
+  path: string;
+  operationId: string;
+  collection: string;
+  tag?: string;
+  /** The result nested under this key in each item (OSAPI's item shape). */
+  nest?: string;
+}
+
+/**
+ * A `system.<name>.get` query served at `GET /system/<name>` (`system:read`) and at
+ * `GET /api/node/{hostname}<path>` (`node:read`, OSAPI's current API).
+ */
 function systemQuery<const N extends string>(
   name: N,
   summary: string,
   result: z.ZodObject,
-  expand?: string,
+  node: NodePath,
+  cli: Pick<CliDef, "expand" | "bytes"> = {},
 ): OperationDef<typeof noInput> {
   const title = name[0].toUpperCase() + name.slice(1);
   return defineOperation({
@@ -49,14 +79,25 @@ function systemQuery<const N extends string>(
     summary,
     input: noInput,
     result,
-    routes: [{
-      method: "get",
-      path: `/system/${name}`,
-      operationId: `GetSystem${title}`,
-      tags: ["System"],
-      collection: `System${title}Collection`,
-    }],
-    cli: { command: ["system", name], ...(expand ? { expand } : {}) },
+    routes: [
+      {
+        method: "get",
+        path: `/system/${name}`,
+        operationId: `GetSystem${title}`,
+        tags: ["System"],
+        collection: `System${title}Collection`,
+      },
+      {
+        method: "get",
+        path: `/api/node/{hostname}${node.path}`,
+        operationId: node.operationId,
+        tags: [node.tag ?? "Node_Management_API_node_operations"],
+        collection: node.collection,
+        permission: "node:read",
+        ...(node.nest ? { nest: node.nest } : {}),
+      } satisfies RouteDef,
+    ],
+    cli: { command: ["system", name], ...cli },
     provider: name,
   });
 }
@@ -66,6 +107,12 @@ export const hostnameGet = systemQuery(
   "hostname",
   "Host name of the target hosts",
   z.looseObject({ labels: z.record(z.string(), z.string()).optional() }),
+  {
+    path: "/hostname",
+    operationId: "GetNodeHostname",
+    collection: "HostnameCollectionResponse",
+    tag: "Hostname_Management_API_hostname_operations",
+  },
 );
 
 /** `system.status.get`. */
@@ -79,6 +126,13 @@ export const statusGet = systemQuery(
     disks: z.array(Disk).optional(),
     os_info: OsInfo.optional(),
   }),
+  {
+    path: "",
+    operationId: "GetNodeStatus",
+    collection: "NodeStatusCollectionResponse",
+    tag: "Node_Management_API_node_status",
+  },
+  { bytes: SIZES },
 );
 
 /** `system.uptime.get`. */
@@ -89,6 +143,7 @@ export const uptimeGet = systemQuery(
     uptime: z.string().optional().meta({ example: "0 days, 4 hours, 1 minute" }),
     uptime_seconds: z.number().optional(),
   }),
+  { path: "/uptime", operationId: "GetNodeUptime", collection: "UptimeCollectionResponse" },
 );
 
 /** `system.os.get`. */
@@ -96,6 +151,12 @@ export const osGet = systemQuery(
   "os",
   "Operating system distribution and version",
   z.looseObject({ distribution: z.string().optional(), version: z.string().optional() }),
+  {
+    path: "/os",
+    operationId: "GetNodeOS",
+    collection: "OSInfoCollectionResponse",
+    nest: "os_info",
+  },
 );
 
 /** `system.disk.get`. */
@@ -103,7 +164,8 @@ export const diskGet = systemQuery(
   "disk",
   "Usage of mounted filesystems",
   z.looseObject({ disks: z.array(Disk).optional() }),
-  "disks",
+  { path: "/disk", operationId: "GetNodeDisk", collection: "DiskCollectionResponse" },
+  { expand: "disks", bytes: SIZES },
 );
 
 /** `system.memory.get`. */
@@ -115,6 +177,13 @@ export const memoryGet = systemQuery(
     free: z.number().optional(),
     used: z.number().optional(),
   }),
+  {
+    path: "/memory",
+    operationId: "GetNodeMemory",
+    collection: "MemoryCollectionResponse",
+    nest: "memory",
+  },
+  { bytes: SIZES },
 );
 
 /** `system.load.get`. */
@@ -126,4 +195,10 @@ export const loadGet = systemQuery(
     "5min": z.number().optional(),
     "15min": z.number().optional(),
   }),
+  {
+    path: "/load",
+    operationId: "GetNodeLoad",
+    collection: "LoadCollectionResponse",
+    nest: "load_average",
+  },
 );

@@ -1,7 +1,7 @@
 /**
  * DNS settings of a network interface, read and written through systemd-resolved's
  * `resolvectl` when it is in use, else through /etc/resolv.conf (global, rewritten atomically).
- * Shared by `network.dns.get` and `network.dns.update`.
+ * Shared by `network.dns.get`, `network.dns.update` and `network.dns.delete`.
  */
 import { exists, findOnPath, runProcess } from "./process.ts";
 import { OperationInputError } from "../../core/job.ts";
@@ -18,6 +18,8 @@ export interface DnsBackend {
   readonly name: string;
   get(iface: string): Promise<DnsConfig>;
   set(iface: string, config: DnsConfig): Promise<void>;
+  /** Drops the settings of `iface`, back to the system default. */
+  revert(iface: string): Promise<void>;
 }
 
 /** Where to look; every path is injectable so tests never touch the host's files. */
@@ -127,6 +129,9 @@ export function resolvConfBackend(path = "/etc/resolv.conf"): DnsBackend {
     async set(_iface, config) {
       await replaceFile(path, renderResolvConf(await read(), config));
     },
+    async revert() {
+      await replaceFile(path, renderResolvConf(await read(), { servers: [], search_domains: [] }));
+    },
   };
 }
 
@@ -170,6 +175,9 @@ export function resolvectlBackend(bin: string, signal?: AbortSignal): DnsBackend
       await run(["dns", iface, ...(config.servers.length > 0 ? config.servers : [""])]);
       const domains = [...config.search_domains, ...routing];
       await run(["domain", iface, ...(domains.length > 0 ? domains : [""])]);
+    },
+    async revert(iface) {
+      await run(["revert", iface]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createDnsGet, dnsGet } from "../../../src/worker/providers/dns_get.ts";
 import { createDnsUpdate } from "../../../src/worker/providers/dns_update.ts";
+import { createDnsDelete } from "../../../src/worker/providers/dns_delete.ts";
 import {
   parseResolvConf,
   parseResolvectlLine,
@@ -218,4 +219,61 @@ Deno.test("network.dns get/update: every bad input is an OperationInputError", (
       `expected ${message} for ${JSON.stringify(data)}`,
     );
   }
+});
+
+Deno.test("network.dns.delete drops nameserver and search lines of a temp resolv.conf", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/resolv.conf`;
+    await Deno.writeTextFile(path, ORIGINAL);
+    const del = createDnsDelete({ resolvConfPath: path, resolvectl: null });
+    assert.equal(del.kind, "modify");
+    const input = del.validate({ interface_name: "lo" });
+    assert.deepEqual(await del.run(input, testContext()), {
+      interface_name: "lo",
+      changed: true,
+      source: "resolv.conf",
+    });
+    assert.equal(
+      await Deno.readTextFile(path),
+      "# written by the installer\noptions ndots:2\n",
+    );
+    // idempotent: nothing left to remove
+    assert.equal((await del.run(input, testContext())).changed, false);
+    assert.throws(() => del.validate({}), OperationInputError);
+    assert.throws(() => del.validate({ interface_name: "-x" }), OperationInputError);
+    assert.throws(() => del.validate({ interface_name: "../eth0" }), OperationInputError);
+  });
+});
+
+Deno.test("network.dns.delete through resolvectl runs `resolvectl revert <iface>`", async () => {
+  await withTempDir(async (dir) => {
+    const bin = `${dir}/resolvectl`;
+    await Deno.writeTextFile(
+      bin,
+      `#!/bin/sh
+echo "$*" >> "${dir}/calls"
+case "$1" in
+  revert) : > "${dir}/dns" ;;
+  dns) printf 'Link 1 (%s): %s\\n' "$2" "$(cat "${dir}/dns" 2>/dev/null)" ;;
+  domain) printf 'Link 1 (%s):\\n' "$2" ;;
+esac
+`,
+    );
+    await Deno.chmod(bin, 0o755);
+    await Deno.writeTextFile(`${dir}/dns`, "10.1.1.1");
+    const del = createDnsDelete({ resolvectl: bin, resolvConfPath: `${dir}/untouched` });
+    const input = del.validate({ interface_name: "lo" });
+    assert.equal((await del.run(input, testContext())).changed, true);
+    assert.match(await Deno.readTextFile(`${dir}/calls`), /^revert lo$/m);
+    assert.equal((await del.run(input, testContext())).changed, false);
+    await assert.rejects(Deno.stat(`${dir}/untouched`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("network.dns.delete: an interface this host does not have is an input error", async () => {
+  const del = createDnsDelete({ resolvConfPath: "/nonexistent", resolvectl: null });
+  await assert.rejects(
+    del.run(del.validate({ interface_name: "nosuch0" }), testContext()),
+    (e: unknown) => e instanceof OperationInputError && /nosuch0/.test((e as Error).message),
+  );
 });
