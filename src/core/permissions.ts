@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   "cron:write",
   "timezone:read",
   "timezone:write",
+  "agent:read",
+  "agent:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -60,6 +62,8 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
     "job:write",
     "health:read",
     ...NODE_DOMAIN_PERMISSIONS,
+    "agent:read",
+    "agent:write",
   ],
   read: [
     "system:read",
@@ -67,6 +71,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
     "job:read",
     "health:read",
     ...NODE_DOMAIN_PERMISSIONS.filter((p) => p.endsWith(":read")),
+    "agent:read",
   ],
 };
 

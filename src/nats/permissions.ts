@@ -107,7 +107,12 @@ function apiPermissions(router: SubjectRouter): Permissions {
       JS_API.directGet(dlq),
       ...router.buckets.flatMap(kvAccess),
     ],
-    subscribe: [router.resultsWildcard(), router.inboxWildcard()],
+    subscribe: [
+      router.resultsWildcard(),
+      router.inboxWildcard(),
+      // drains and undrains (the job client's cached worker list)
+      kvKeysWildcard(router.stateBucket),
+    ],
   };
 }
 
@@ -143,8 +148,12 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       kvKeySubject(router.jobBucket, "events.>"),
       kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
       kvKeySubject(router.registryBucket, host ?? ">"),
+      // reads its drain state (one key; a message get names no key, so any host's state)
+      JS_API.directGet(kvStream(router.stateBucket), kvKeySubject(router.stateBucket, host ?? ">")),
+      JS_API.stream("MSG.GET", kvStream(router.stateBucket)),
     ],
-    subscribe: [router.inboxWildcard()],
+    // and hears changes to it (the put itself, published on the key's subject)
+    subscribe: [router.inboxWildcard(), kvKeySubject(router.stateBucket, host ?? ">")],
   };
 }
 

@@ -90,7 +90,17 @@ Deno.test("GET /security/token: the caller's subject, roles and effective permis
   assert.deepEqual(r.body, {
     subject: "viewer@example.com",
     roles: ["read"],
-    permissions: ["health:read", "job:read", "network:read", "system:read"],
+    permissions: [
+      "agent:read",
+      "cron:read",
+      "health:read",
+      "job:read",
+      "network:read",
+      "node:read",
+      "sysctl:read",
+      "system:read",
+      "timezone:read",
+    ],
   });
   const custom = await api.as({ roles: [], permissions: ["audit:read", "bogus"] });
   assert.deepEqual((await custom.call("GET", "/security/token")).body.permissions, ["audit:read"]);
