@@ -292,6 +292,10 @@ export const schema = section("osapi configuration", {
     }),
     state: section("agent state an operator sets (drain), kept until changed", {
       bucket: str("agent-state", "agent state bucket (prefixed with <namespace>-)"),
+      auto_accept: bool(
+        true,
+        "new agents take jobs at once (false: they wait in GET /api/agent/pending to be accepted)",
+      ),
       storage: storage(),
       replicas: replicas(),
     }),

@@ -1,7 +1,8 @@
 /**
  * Agents (OSAPI's name for workers): the facts a worker reports with its heartbeat, the node
  * conditions derived from them, the scheduling state an operator sets (drain), and the agent
- * view of `GET /api/agent*` built from a registry entry and its state. Pure: no I/O.
+ * view of `GET /api/agent*` built from a registry entry and its state, and enrollment: with
+ * `nats.state.auto_accept` off, an agent takes jobs only once accepted. Pure: no I/O.
  */
 import type { WorkerInfo } from "./job.ts";
 
@@ -18,6 +19,8 @@ export interface InterfaceFact {
 export interface AgentFacts {
   /** ISO 8601 time the facts were collected. */
   collected_at: string;
+  /** /etc/machine-id (empty when absent). */
+  machine_id: string;
   os_info: { distribution: string; version: string };
   kernel_version: string;
   architecture: string;
@@ -104,6 +107,8 @@ export function evaluateConditions(
 export interface AgentStateRecord {
   /** Drained: takes no new jobs. */
   drained: boolean;
+  /** Enrollment decided by an operator (absent: pending, unless auto-accepted). */
+  enrollment?: "accepted" | "rejected";
   /** ISO 8601 time of the last change. */
   updated_at: string;
   /** Who changed it (token subject). */
@@ -156,6 +161,9 @@ export type AgentSchedulingState = "Ready" | "Draining" | "Cordoned" | "Pending"
 
 /** The agent view of `GET /api/agent*` (OSAPI's AgentInfo fields osapi knows). */
 export interface AgentView {
+  machine_id?: string;
+  /** Empty: osapi has no agent PKI (identities are NATS users; see docs/security.md). */
+  fingerprint: string;
   hostname: string;
   status: "Ready" | "NotReady";
   state: AgentSchedulingState;
@@ -183,13 +191,21 @@ export interface AgentView {
  * The agent view of a live registry entry and its state: `Draining` while a drained agent still
  * runs jobs, `Cordoned` once it runs none.
  */
-export function agentView(w: WorkerInfo, state?: AgentStateRecord): AgentView {
+export function agentView(
+  w: WorkerInfo,
+  state: AgentStateRecord | undefined,
+  autoAccept: boolean,
+): AgentView {
   const f = w.facts;
   const drained = state?.drained === true;
-  const scheduling: AgentSchedulingState = drained
+  const scheduling: AgentSchedulingState = isPending(state, autoAccept)
+    ? "Pending"
+    : drained
     ? (w.running > 0 ? "Draining" : "Cordoned")
     : "Ready";
   return {
+    ...(f?.machine_id ? { machine_id: f.machine_id } : {}),
+    fingerprint: "",
     hostname: w.hostname,
     status: "Ready",
     state: scheduling,
@@ -225,3 +241,36 @@ export function agentView(w: WorkerInfo, state?: AgentStateRecord): AgentView {
 
 /** Why a drained agent gets no new jobs (in answers and errors). */
 export const DRAINED = "agent is drained";
+/** Why an agent not accepted yet gets no jobs. */
+export const PENDING = "agent is pending acceptance";
+/** Why a rejected agent gets no jobs. */
+export const REJECTED = "agent is rejected";
+
+/** True when the agent waits for acceptance (auto-accept off, no decision yet). */
+export function isPending(state: AgentStateRecord | undefined, autoAccept: boolean): boolean {
+  return !autoAccept && state?.enrollment === undefined;
+}
+
+/**
+ * Why an agent takes no new jobs, or undefined when it takes them. `hidden`: a rejected agent,
+ * left out of agent lists and of `_all`/label answers.
+ */
+export function refusal(
+  state: AgentStateRecord | undefined,
+  autoAccept: boolean,
+): { reason: string; hidden: boolean } | undefined {
+  if (state?.enrollment === "rejected") return { reason: REJECTED, hidden: true };
+  if (isPending(state, autoAccept)) return { reason: PENDING, hidden: false };
+  if (state?.drained === true) return { reason: DRAINED, hidden: false };
+  return undefined;
+}
+
+/** An agent waiting for acceptance (OSAPI's PendingAgentInfo). */
+export interface PendingAgent {
+  machine_id: string;
+  hostname: string;
+  /** Empty: no agent PKI. */
+  fingerprint: string;
+  /** When the agent started asking (its worker's start). */
+  requested_at: string;
+}

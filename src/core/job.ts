@@ -103,8 +103,11 @@ export interface WorkerInfo {
   facts?: AgentFacts;
   /** Conditions derived from the facts. */
   conditions?: NodeCondition[];
-  /** Drained (from the agent-state bucket): takes no new jobs. Set by readers, not stored. */
-  drained?: boolean;
+  /**
+   * Why the agent takes no new jobs (drained, pending, rejected; from the agent-state bucket),
+   * set by readers, not stored.
+   */
+  refused?: { reason: string; hidden: boolean };
 }
 
 /** A host the job was not sent to (a drained agent); `error` says why. */

@@ -3,7 +3,7 @@
  * name, kept until changed (no TTL), so a restarted worker keeps its state.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { AgentStateRecord } from "../core/agent.ts";
+import { type AgentStateRecord, refusal } from "../core/agent.ts";
 import type { WorkerInfo } from "../core/job.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { registryKey } from "./registry.ts";
@@ -34,13 +34,14 @@ export class AgentStates {
   }
 }
 
-/** `workers` with `drained` set from `states`. */
+/** `workers` with `refused` set from `states` (see {@link refusal}). */
 export function withStates(
   workers: WorkerInfo[],
   states: Map<string, AgentStateRecord>,
+  autoAccept: boolean,
 ): WorkerInfo[] {
-  return workers.map((w) => ({
-    ...w,
-    drained: states.get(registryKey(w.hostname))?.drained === true,
-  }));
+  return workers.map((w) => {
+    const refused = refusal(states.get(registryKey(w.hostname)), autoAccept);
+    return refused ? { ...w, refused } : w;
+  });
 }

@@ -99,7 +99,7 @@ class JetStreamJobClient implements JobClient {
     const now = Date.now();
     if (cached && this.#live && now - this.#live.at < this.#liveCacheMs) return this.#live.workers;
     const workers = Promise.all([this.#registry.live(now), this.#states.all()])
-      .then(([live, states]) => withStates(live, states));
+      .then(([live, states]) => withStates(live, states, this.config.nats.state.auto_accept));
     this.#live = { at: now, workers };
     workers.catch(() => {
       if (this.#live?.workers === workers) this.#live = undefined;
@@ -113,14 +113,14 @@ class JetStreamJobClient implements JobClient {
    * refusal is always re-checked afresh. Host, label and `_all` targets read the registry:
    * they decide who must answer.
    */
-  async #resolve(target: string): Promise<ResolvedTarget & { drained: string[] }> {
+  async #resolve(target: string): Promise<ResolvedTarget & { skipped: Skipped[] }> {
     const t = target.trim();
-    if (t !== "" && t !== "_any") return undrained(target, await this.#liveWorkers(false));
+    if (t !== "" && t !== "_any") return eligible(target, await this.#liveWorkers(false));
     try {
-      return undrained(target, await this.#liveWorkers(true));
+      return eligible(target, await this.#liveWorkers(true));
     } catch (e) {
       if (!(e instanceof TargetError)) throw e;
-      return undrained(target, await this.#liveWorkers(false));
+      return eligible(target, await this.#liveWorkers(false));
     }
   }
 
@@ -155,7 +155,7 @@ class JetStreamJobClient implements JobClient {
       ...(hosts ? { hosts } : {}),
     };
     const single = resolved.target.type === "any" || resolved.target.type === "host";
-    return { stored, single, drained: resolved.drained };
+    return { stored, single, skipped: resolved.skipped };
   }
 
   /**
@@ -206,7 +206,7 @@ class JetStreamJobClient implements JobClient {
   }
 
   async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
-    const { stored, single, drained } = await this.#prepare(op, target, submitter);
+    const { stored, single, skipped } = await this.#prepare(op, target, submitter);
     const waiter = new ResultWaiter(this.nc, this.router, stored.job.id, this.log);
     try {
       await this.#publish(stored);
@@ -235,10 +235,10 @@ class JetStreamJobClient implements JobClient {
         status: "failed",
         error: noAnswer,
       })),
-      ...drained.map((hostname): SkippedResult => ({
+      ...skipped.map(({ hostname, reason }): SkippedResult => ({
         hostname,
         status: "skipped",
-        error: DRAINED,
+        error: reason,
       })),
     ];
     const status = all.length > 0
@@ -268,8 +268,9 @@ class JetStreamJobClient implements JobClient {
     return stored.job;
   }
 
-  workers(): Promise<WorkerInfo[]> {
-    return this.#liveWorkers(false);
+  /** The live workers as `GET /job/workers` shows them (facts are `GET /api/agent`'s). */
+  async workers(): Promise<WorkerInfo[]> {
+    return (await this.#registry.live()).map(({ facts: _f, conditions: _c, ...w }) => w);
   }
 
   counts(): Promise<Record<JobStatus, number>> {
@@ -288,22 +289,34 @@ class JetStreamJobClient implements JobClient {
 }
 
 /**
- * Resolves `target` against the workers that are not drained; `drained` lists the matching
- * drained hosts (skipped). A host target naming a drained agent is refused.
+ * Resolves `target` against the workers that take jobs; `skipped` lists the matching ones that
+ * do not (drained, pending acceptance) with the reason. Rejected agents are left out silently;
+ * a host target naming an agent that takes no jobs is refused with the reason.
  */
-function undrained(target: string, workers: WorkerInfo[]): ResolvedTarget & { drained: string[] } {
+function eligible(target: string, workers: WorkerInfo[]): ResolvedTarget & { skipped: Skipped[] } {
   const all = resolveTarget(target, workers);
-  const drained = all.workers.filter((w) => w.drained).map((w) => w.hostname);
-  if (drained.length === 0) return { ...all, drained };
+  const refused = all.workers.filter((w) => w.refused);
+  if (refused.length === 0) return { ...all, skipped: [] };
+  const why = (w: WorkerInfo) => w.refused!.reason;
   if (all.target.type === "host") {
-    throw new TargetError(`host ${JSON.stringify(all.target.host)}: ${DRAINED}; undrain it first`);
+    const hint = why(refused[0]) === DRAINED ? "; undrain it first" : "";
+    throw new TargetError(`host ${JSON.stringify(all.target.host)}: ${why(refused[0])}${hint}`);
   }
-  const ready = all.workers.filter((w) => !w.drained);
+  const ready = all.workers.filter((w) => !w.refused);
   if (ready.length === 0) {
     throw new TargetError(
-      `no live worker to run a job for target ${JSON.stringify(target.trim() || "_any")}: ` +
-        `every matching agent is drained (${drained.join(", ")})`,
+      `no live worker may run a job for target ${JSON.stringify(target.trim() || "_any")}: ` +
+        refused.map((w) => `${w.hostname}: ${why(w)}`).join(", "),
     );
   }
-  return { ...all, workers: ready, drained: all.target.type === "any" ? [] : drained };
+  const skipped = all.target.type === "any" ? [] : refused
+    .filter((w) => !w.refused!.hidden)
+    .map((w) => ({ hostname: w.hostname, reason: why(w) }));
+  return { ...all, workers: ready, skipped };
+}
+
+/** A host that matched a target but takes no jobs. */
+interface Skipped {
+  hostname: string;
+  reason: string;
 }

@@ -39,7 +39,10 @@ export function natsApiServices(
     health: new NatsHealth(nc, router, { log, ...health }),
     audit: new NatsAuditLog(nc, router, log.child("audit")),
     security: { info: (signingKey) => securityInfo(config, signingKey) },
-    agents: new NatsAgentService(nc, router, config.nats.registry.ttl),
+    agents: new NatsAgentService(nc, router, {
+      registryTtlMs: config.nats.registry.ttl,
+      autoAccept: config.nats.state.auto_accept,
+    }),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * What the worker keeps of its agent state: its facts (collected every
- * `job.worker.facts.interval`, with the conditions derived from them) and whether an operator
- * drained it (read from the agent-state bucket at start, then heard on the key's subject, where
- * every put of the key is published).
+ * `job.worker.facts.interval`, with the conditions derived from them) and whether it may take
+ * new jobs: not when an operator drained or rejected it, nor while it waits for acceptance
+ * (`nats.state.auto_accept` off). The state is read from the agent-state bucket at start, then
+ * heard on the key's subject, where every put of the key is published.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import {
@@ -11,6 +12,7 @@ import {
   type ConditionThresholds,
   evaluateConditions,
   type NodeCondition,
+  refusal,
 } from "../core/agent.ts";
 import { AgentStates } from "../job/agent_state.ts";
 import { registryKey } from "../job/registry.ts";
@@ -63,9 +65,10 @@ export class FactsReporter {
   }
 }
 
-/** Whether this worker is drained, kept current from the agent-state bucket. */
+/** Whether this worker takes new jobs, kept current from the agent-state bucket. */
 export class DrainWatch {
   #drained = false;
+  #reason = "";
   #sub: Subscription | undefined;
   #waiters: (() => void)[] = [];
 
@@ -75,9 +78,11 @@ export class DrainWatch {
     readonly router: SubjectRouter,
     readonly hostname: string,
     readonly log: Logger,
+    readonly autoAccept: boolean,
     readonly onChange: (drained: boolean) => void = () => {},
   ) {}
 
+  /** True while the worker takes no new jobs (drained, pending or rejected). */
   get drained(): boolean {
     return this.#drained;
   }
@@ -92,17 +97,20 @@ export class DrainWatch {
         const rec = op === "DEL" || op === "PURGE"
           ? undefined
           : decodeJson<AgentStateRecord>(msg.data);
-        this.#set(rec?.drained === true);
+        this.#set(rec);
       },
     });
     const stored = await new AgentStates(this.nc, this.router).get(this.hostname);
-    this.#set(stored?.drained === true);
+    this.#set(stored);
   }
 
-  #set(drained: boolean): void {
-    if (drained === this.#drained) return;
+  #set(rec: AgentStateRecord | undefined): void {
+    const reason = refusal(rec, this.autoAccept)?.reason ?? "";
+    if (reason === this.#reason) return;
+    this.#reason = reason;
+    const drained = reason !== "";
     this.#drained = drained;
-    this.log.info(drained ? "agent drained: taking no new jobs" : "agent undrained", {
+    this.log.info(drained ? `${reason}: taking no new jobs` : "agent takes jobs", {
       hostname: this.hostname,
     });
     if (!drained) { for (const w of this.#waiters.splice(0)) w(); }

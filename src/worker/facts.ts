@@ -78,8 +78,8 @@ const ARCH: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
 
 /** This host's facts now. */
 export async function collectFacts(): Promise<AgentFacts> {
-  const [osRelease, meminfo, loadavg, uptime, cpuinfo, disk, systemd, apt, dnf] = await Promise
-    .all([
+  const [osRelease, meminfo, loadavg, uptime, cpuinfo, disk, systemd, apt, dnf, machineId] =
+    await Promise.all([
       read("/etc/os-release"),
       read("/proc/meminfo"),
       read("/proc/loadavg"),
@@ -89,6 +89,7 @@ export async function collectFacts(): Promise<AgentFacts> {
       exists("/run/systemd/system"),
       exists("/usr/bin/apt-get"),
       exists("/usr/bin/dnf"),
+      read("/etc/machine-id"),
     ]);
   const os = parseOsRelease(osRelease);
   const [l1, l5, l15] = loadavg.split(/\s+/).map(Number);
@@ -102,6 +103,7 @@ export async function collectFacts(): Promise<AgentFacts> {
   const hostname = Deno.hostname();
   return {
     collected_at: new Date().toISOString(),
+    machine_id: machineId.trim(),
     os_info: { distribution: os.NAME ?? Deno.build.os, version: os.VERSION_ID ?? "" },
     kernel_version: Deno.osRelease(),
     architecture: ARCH[Deno.build.arch] ?? Deno.build.arch,

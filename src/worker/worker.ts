@@ -97,6 +97,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       facts: new FactsReporter(wc.facts.interval, wc.conditions, log),
+      autoAccept: config.nats.state.auto_accept,
       anyConsumers: new Set((["query", "modify"] as const).map((k) => router.anyConsumer(k))),
       recover: () => ensure().then(() => {}),
     });
@@ -144,6 +145,8 @@ interface WorkerParts {
   facts: FactsReporter;
   /** Names of the shared `_any` consumers (a drained worker does not pull from them). */
   anyConsumers: ReadonlySet<string>;
+  /** `nats.state.auto_accept`: off, the worker waits for acceptance before taking jobs. */
+  autoAccept: boolean;
   /** Re-creates the stream, buckets and consumers (after a fetch failed, e.g. one was deleted). */
   recover: () => Promise<void>;
 }
@@ -179,6 +182,7 @@ class Worker implements WorkerHandle {
       parts.router,
       parts.hostname,
       parts.log,
+      parts.autoAccept,
       () => this.#heartbeat.beat(),
     );
     this.stopped = new Promise((r) => (this.#resolveStopped = r));
@@ -214,7 +218,8 @@ class Worker implements WorkerHandle {
   async #loop(consumer: Consumer, shared: boolean): Promise<void> {
     const { slots, log, fetchExpiresMs } = this.#p;
     while (!this.#stopping) {
-      // drained: no pulls from the shared `_any` queues, so the other workers get those jobs
+      // drained (or pending, rejected): no pulls from the shared `_any` queues, so the other
+      // workers get those jobs
       if (shared && this.#agentState.drained) {
         await this.#agentState.whenUndrained(this.#halt.signal);
         continue;

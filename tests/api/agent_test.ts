@@ -2,7 +2,8 @@
  * OSAPI's agent routes end to end: `/api/agent*` and `/api/facts/keys` on a real nats-server
  * with real workers; answers checked against osapi's document (by the caller) and OSAPI's
  * reference. Drain: `_any` jobs go to the other worker, `_all` skips the drained one and says
- * so, a host job is refused; undrain restores both.
+ * so, a host job is refused; undrain restores both. Enrollment with auto-accept off: pending
+ * agents get no jobs until accepted; a rejected one gets none and leaves the lists.
  */
 import assert from "node:assert/strict";
 import { startTestApi, type TestApi } from "../helpers/api.ts";
@@ -116,7 +117,7 @@ Deno.test("drain: _any jobs go to the other agent, _all skips the drained one; u
   await post(api, "host-b", "drain", 200);
   const none = await api.admin.call("GET", "/api/node/_any/timezone");
   assert.equal(none.status, 400, none.text);
-  assert.match(none.body.detail, /every matching agent is drained \(host-a, host-b\)/);
+  assert.match(none.body.detail, /host-a: agent is drained, host-b: agent is drained/);
 
   await post(api, "host-b", "undrain", 200);
   await post(api, "host-a", "undrain", 200);
@@ -126,4 +127,69 @@ Deno.test("drain: _any jobs go to the other agent, _all skips the drained one; u
   assert.deepEqual(await answers(api, "_all"), [["host-a", "ran"], ["host-b", "ran"]]);
   assert.deepEqual(await answers(api, "host-a"), [["host-a", "ran"]]);
   assert.equal((await api.admin.call("POST", "/api/agent/host-z/drain")).status, 404);
+});
+
+Deno.test("enrollment with nats.state.auto_accept off: pending, accept, reject", async () => {
+  await using api = await startTestApi({ raw: { nats: { state: { auto_accept: false } } } });
+  const pending = async () => {
+    const r = await api.admin.call("GET", "/api/agent/pending");
+    assert.equal(r.status, 200, r.text);
+    await checkReference("getAgentsPending", 200, r.body);
+    return r.body.agents.map((a: Json) => a.hostname);
+  };
+  const decide = async (host: string, verb: string, status: number) => {
+    const r = await api.admin.call("POST", `/api/agent/${host}/${verb}`);
+    assert.equal(r.status, status, r.text);
+    const id = verb === "accept" ? "acceptAgent" : "rejectAgent";
+    await checkReference(id, status, status === 200 ? r.body : { error: r.body.detail });
+    return r.body;
+  };
+  assert.deepEqual(await pending(), ["host-a", "host-b"]);
+  assert.equal((await agent(api, "host-a")).state, "Pending");
+  const none = await api.admin.call("GET", "/api/node/_any/timezone");
+  assert.equal(none.status, 400, none.text);
+  assert.match(
+    none.body.detail,
+    /host-a: agent is pending acceptance, host-b: agent is pending acceptance/,
+  );
+
+  assert.deepEqual(await decide("host-a", "accept", 200), { message: "agent host-a accepted" });
+  assert.match(String((await decide("host-a", "accept", 404)).detail), /no pending agent host-a/);
+  assert.deepEqual(await pending(), ["host-b"]);
+  assert.equal((await agent(api, "host-a")).state, "Ready");
+  for (let i = 0; i < 4; i++) assert.deepEqual(await answers(api, "_any"), [["host-a", "ran"]]);
+  assert.deepEqual(await answers(api, "_all"), [
+    ["host-a", "ran"],
+    ["host-b", "skipped: agent is pending acceptance"],
+  ]);
+  const host = await api.admin.call("GET", "/api/node/host-b/timezone");
+  assert.equal(host.status, 400);
+  assert.match(host.body.detail, /host "host-b": agent is pending acceptance/);
+
+  await decide("host-b", "reject", 200);
+  assert.deepEqual(await pending(), []);
+  const list = await api.admin.call("GET", "/api/agent");
+  assert.deepEqual(list.body.agents.map((a: Json) => a.hostname), ["host-a"]);
+  assert.equal((await api.admin.call("GET", "/api/agent/host-b")).status, 404);
+  assert.deepEqual(await answers(api, "_all"), [["host-a", "ran"]]);
+  const rejected = await api.admin.call("GET", "/api/node/host-b/timezone");
+  assert.match(rejected.body.detail, /host "host-b": agent is rejected/);
+  // a rejected agent can be accepted again
+  await decide("host-b", "accept", 200);
+  assert.deepEqual(await answers(api, "_all"), [["host-a", "ran"], ["host-b", "ran"]]);
+
+  const fp = await api.admin.call("POST", "/api/agent/host-a/accept?fingerprint=SHA256:x");
+  assert.equal(fp.status, 400);
+  assert.match(fp.body.detail, /no agent PKI/);
+  const reader = await api.as({ roles: ["read"] });
+  assert.equal((await reader.call("GET", "/api/agent/pending")).status, 200);
+  assert.equal((await reader.call("POST", "/api/agent/host-a/reject")).status, 403);
+  assert.equal((await api.admin.call("POST", "/api/agent/-x/accept")).status, 400);
+});
+
+Deno.test("auto-accept (the default): no agent is pending and reject finds none", async () => {
+  await using api = await startTestApi();
+  const r = await api.admin.call("GET", "/api/agent/pending");
+  assert.deepEqual(r.body, { agents: [], total: 0 });
+  assert.equal((await api.admin.call("POST", "/api/agent/host-a/reject")).status, 404);
 });

@@ -7,6 +7,7 @@ const T = { memory_pressure_threshold: 90, high_load_multiplier: 2, disk_pressur
 function facts(over: Partial<AgentFacts>, at: string): AgentFacts {
   return {
     collected_at: at,
+    machine_id: "",
     os_info: { distribution: "Debian GNU/Linux", version: "12" },
     kernel_version: "6.1.0",
     architecture: "amd64",

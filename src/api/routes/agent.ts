@@ -1,6 +1,7 @@
 /**
- * OSAPI's agent routes: `GET /api/agent`, `/api/agent/{hostname}`, drain and undrain, and
- * `GET /api/facts/keys`. Everything goes through the agent service port.
+ * OSAPI's agent routes: `GET /api/agent`, `/api/agent/{hostname}`, drain and undrain,
+ * enrollment (`/api/agent/pending`, accept, reject) and `GET /api/facts/keys`. Everything goes
+ * through the agent service port.
  */
 import { z } from "@hono/zod-openapi";
 import { FACT_KEYS } from "../../core/agent.ts";
@@ -26,6 +27,10 @@ const Interface = z.object({
 }).openapi("AgentInterface");
 
 const AgentInfo = z.object({
+  machine_id: z.string().optional().openapi({ description: "/etc/machine-id" }),
+  fingerprint: z.string().openapi({
+    description: "always empty: osapi has no agent PKI (agents are NATS users)",
+  }),
   hostname: z.string(),
   status: z.enum(["Ready", "NotReady"]),
   state: z.enum(["Ready", "Draining", "Cordoned", "Pending"]).openapi({
@@ -63,6 +68,25 @@ const ListAgents = z.object({
   total: z.number().int(),
 }).openapi("ListAgentsResponse");
 
+const ListPending = z.object({
+  agents: z.array(
+    z.object({
+      machine_id: z.string(),
+      hostname: z.string(),
+      fingerprint: z.string().openapi({ description: "always empty (no agent PKI)" }),
+      requested_at: z.string().openapi({ description: "when the agent's worker started" }),
+    }).openapi("PendingAgentInfo"),
+  ),
+  total: z.number().int(),
+}).openapi("ListPendingAgentsResponse");
+
+const FingerprintQuery = z.object({
+  fingerprint: z.string().max(255).optional().openapi({
+    param: { name: "fingerprint", in: "query" },
+    description: "OSAPI's PKI fingerprint: refused (osapi has no agent PKI; accept by hostname)",
+  }),
+});
+
 const Message = z.object({ message: z.string() }).openapi("AgentMessageResponse");
 
 const FactKeys = z.object({
@@ -98,6 +122,22 @@ export function registerAgentRoutes(app: ApiApp, deps: AppDeps): void {
     }),
     async (c) => {
       const agents = await service(deps).list();
+      return c.json({ agents, total: agents.length }, 200);
+    },
+  );
+
+  // before /api/agent/{hostname}, which would match "pending"
+  app.openapi(
+    securedRoute("agent:read", {
+      method: "get",
+      path: "/api/agent/pending",
+      operationId: "getAgentsPending",
+      tags: TAGS,
+      summary: "Live agents waiting for acceptance (none while nats.state.auto_accept is on)",
+      responses: { 200: { description: "pending agents", ...json(ListPending) } },
+    }),
+    async (c) => {
+      const agents = await service(deps).pending();
       return c.json({ agents, total: agents.length }, 200);
     },
   );
@@ -157,6 +197,39 @@ export function registerAgentRoutes(app: ApiApp, deps: AppDeps): void {
           throw new ApiError(409, `agent ${hostname} is ${drained ? "already" : "not"} drained`);
         }
         return c.json({ message: `agent ${hostname} ${drained ? "drained" : "undrained"}` }, 200);
+      },
+    );
+  }
+
+  for (const accept of [true, false]) {
+    const verb = accept ? "accept" : "reject";
+    app.openapi(
+      securedRoute("agent:write", {
+        method: "post",
+        path: `/api/agent/{hostname}/${verb}`,
+        operationId: accept ? "acceptAgent" : "rejectAgent",
+        tags: TAGS,
+        summary: accept
+          ? "Accept a pending (or rejected) agent: it takes jobs"
+          : "Reject a pending agent: it takes no jobs and leaves the agent lists",
+        request: accept
+          ? { params: HostnameParam, query: FingerprintQuery }
+          : { params: HostnameParam },
+        responses: { 200: { description: `agent ${verb}ed`, ...json(Message) } },
+      }, [404]),
+      async (c) => {
+        const { hostname } = c.req.valid("param");
+        if (accept && c.req.query("fingerprint")) {
+          throw new ApiError(
+            400,
+            "query fingerprint: osapi has no agent PKI, so agents have no fingerprint; " +
+              "accept by hostname",
+          );
+        }
+        if (!(await service(deps).decide(hostname, accept, callerSubject(c)))) {
+          throw new ApiError(404, `no pending agent ${hostname}`);
+        }
+        return c.json({ message: `agent ${hostname} ${verb}ed` }, 200);
       },
     );
   }
