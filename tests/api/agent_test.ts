@@ -6,7 +6,9 @@
  * agents get no jobs until accepted; a rejected one gets none and leaves the lists.
  */
 import assert from "node:assert/strict";
-import { startTestApi, type TestApi } from "../helpers/api.ts";
+import { startTestApi, type TestApi, testConfig } from "../helpers/api.ts";
+import { startWorker } from "../../src/worker/worker.ts";
+import { silent } from "../../src/log.ts";
 import { checkReference } from "../helpers/reference.ts";
 import { FACT_KEYS } from "../../src/core/agent.ts";
 
@@ -192,4 +194,27 @@ Deno.test("auto-accept (the default): no agent is pending and reject finds none"
   const r = await api.admin.call("GET", "/api/agent/pending");
   assert.deepEqual(r.body, { agents: [], total: 0 });
   assert.equal((await api.admin.call("POST", "/api/agent/host-a/reject")).status, 404);
+});
+
+Deno.test("a drained agent stays drained across a restart of its worker", async () => {
+  await using api = await startTestApi();
+  const stack = api.stack!;
+  await post(api, "host-a", "drain", 200);
+  await stack.workers[0].stop();
+  const natsClient = { urls: [stack.nats.url], namespace: "apitest" };
+  const restarted = await startWorker(
+    testConfig({
+      job: { worker: { nats: natsClient, hostname: "host-a", labels: { role: "web" } } },
+      nats: { registry: { ttl: "10s" } },
+    }),
+    { log: silent, fetchExpiresMs: 1000, root: stack.roots["host-a"] },
+  );
+  try {
+    assert.equal((await agent(api, "host-a")).state, "Cordoned");
+    for (let i = 0; i < 4; i++) assert.deepEqual(await answers(api, "_any"), [["host-b", "ran"]]);
+    await post(api, "host-a", "undrain", 200);
+    assert.deepEqual(await answers(api, "host-a"), [["host-a", "ran"]]);
+  } finally {
+    await restarted.stop();
+  }
 });
