@@ -15,6 +15,17 @@ export interface InterfaceFact {
   family?: "inet" | "inet6" | "dual";
 }
 
+/** One IPv4 route (OSAPI's RouteResponse fields). */
+export interface RouteFact {
+  destination: string;
+  gateway: string;
+  interface: string;
+  /** CIDR suffix, e.g. `/24`. */
+  mask: string;
+  metric: number;
+  flags: string;
+}
+
 /** What a worker collects about its host on an interval (cheap reads of /proc and Deno). */
 export interface AgentFacts {
   /** ISO 8601 time the facts were collected. */
@@ -34,6 +45,10 @@ export interface AgentFacts {
   /** Root file system usage in bytes (absent when it cannot be read). */
   disk?: { total: number; used: number };
   interfaces: InterfaceFact[];
+  /** The interface of the default route. */
+  primary_interface?: string;
+  /** IPv4 routes (/proc/net/route). */
+  routes?: RouteFact[];
   service_mgr?: string;
   package_mgr?: string;
 }
@@ -142,6 +157,7 @@ export const FACT_KEYS: readonly FactKey[] = [
   ["disk.used", "root file system bytes used"],
   ["interfaces", "network interfaces and their addresses"],
   ["interface.primary", "interface of the default route"],
+  ["routes", "IPv4 routing table"],
   ["service_mgr", "init system"],
   ["package_mgr", "package manager"],
   ["labels", "labels configured on the agent"],
@@ -183,6 +199,8 @@ export interface AgentView {
   service_mgr?: string;
   package_mgr?: string;
   interfaces?: InterfaceFact[];
+  primary_interface?: string;
+  routes?: RouteFact[];
   facts?: Record<string, unknown>;
   conditions?: NodeCondition[];
 }
@@ -227,6 +245,8 @@ export function agentView(
         ...(f.service_mgr ? { service_mgr: f.service_mgr } : {}),
         ...(f.package_mgr ? { package_mgr: f.package_mgr } : {}),
         interfaces: f.interfaces,
+        ...(f.primary_interface ? { primary_interface: f.primary_interface } : {}),
+        ...(f.routes ? { routes: f.routes } : {}),
         facts: {
           collected_at: f.collected_at,
           ...(f.cpu_model ? { cpu_model: f.cpu_model } : {}),

@@ -3,7 +3,7 @@
  * and Deno's APIs, plus one `df` of the root file system. Missing sources give defaults, never
  * an error: facts are informative.
  */
-import type { AgentFacts, InterfaceFact } from "../core/agent.ts";
+import type { AgentFacts, InterfaceFact, RouteFact } from "../core/agent.ts";
 
 async function read(path: string): Promise<string> {
   try {
@@ -56,6 +56,25 @@ export function interfaceFacts(
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** A little-endian hex IPv4 address of /proc/net/route as dotted text. */
+function hexIp(hex: string): string {
+  const n = parseInt(hex, 16);
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join(".");
+}
+
+/** The IPv4 routes of a /proc/net/route text. */
+export function parseRoutes(text: string): RouteFact[] {
+  return text.split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 8)
+    .map(([iface, dest, gateway, flags, , , metric, mask]) => ({
+      destination: hexIp(dest),
+      gateway: hexIp(gateway),
+      interface: iface,
+      mask: `/${parseInt(mask, 16).toString(2).replace(/0/g, "").length}`,
+      metric: Number(metric) || 0,
+      flags,
+    }));
+}
+
 async function rootDisk(): Promise<AgentFacts["disk"]> {
   try {
     const out = await new Deno.Command("df", {
@@ -78,7 +97,7 @@ const ARCH: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
 
 /** This host's facts now. */
 export async function collectFacts(): Promise<AgentFacts> {
-  const [osRelease, meminfo, loadavg, uptime, cpuinfo, disk, systemd, apt, dnf, machineId] =
+  const [osRelease, meminfo, loadavg, uptime, cpuinfo, disk, systemd, apt, dnf, machineId, route] =
     await Promise.all([
       read("/etc/os-release"),
       read("/proc/meminfo"),
@@ -90,7 +109,10 @@ export async function collectFacts(): Promise<AgentFacts> {
       exists("/usr/bin/apt-get"),
       exists("/usr/bin/dnf"),
       read("/etc/machine-id"),
+      read("/proc/net/route"),
     ]);
+  const routes = parseRoutes(route);
+  const primary = routes.find((r) => r.destination === "0.0.0.0" && r.mask === "/0")?.interface;
   const os = parseOsRelease(osRelease);
   const [l1, l5, l15] = loadavg.split(/\s+/).map(Number);
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim();
@@ -115,6 +137,8 @@ export async function collectFacts(): Promise<AgentFacts> {
     memory: parseMeminfo(meminfo),
     ...(disk ? { disk } : {}),
     interfaces,
+    ...(primary ? { primary_interface: primary } : {}),
+    routes,
     ...(systemd ? { service_mgr: "systemd" } : {}),
     ...(apt ? { package_mgr: "apt" } : dnf ? { package_mgr: "dnf" } : {}),
   };

@@ -59,6 +59,7 @@ Deno.test("GET /api/agent and /api/agent/{hostname}: live agents with facts and 
   assert.ok(memory.total > 0 && memory.used + memory.free === memory.total);
   assert.ok(Array.isArray(a.interfaces) && (a.interfaces as Json[]).some((i) => i.name === "lo"));
   assert.equal(typeof (a.os_info as Json).distribution, "string");
+  assert.ok(Array.isArray(a.routes));
   assert.match(String(a.uptime), /^(\d+d )?(\d+h )?\d+m$/);
   assert.deepEqual(
     (a.conditions as Json[]).map((c) => [c.type, typeof c.status, typeof c.reason]),

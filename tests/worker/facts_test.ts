@@ -5,6 +5,7 @@ import {
   interfaceFacts,
   parseMeminfo,
   parseOsRelease,
+  parseRoutes,
 } from "../../src/worker/facts.ts";
 
 Deno.test("os-release, meminfo and interface lists parse into facts", () => {
@@ -34,6 +35,31 @@ Deno.test("os-release, meminfo and interface lists parse into facts", () => {
       { name: "lo", ipv4: "127.0.0.1", family: "inet" },
     ],
   );
+});
+
+Deno.test("/proc/net/route lines become routes", () => {
+  const text =
+    "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n" +
+    "eth0\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n" +
+    "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+  assert.deepEqual(parseRoutes(text), [
+    {
+      destination: "0.0.0.0",
+      gateway: "192.0.2.1",
+      interface: "eth0",
+      mask: "/0",
+      metric: 100,
+      flags: "0003",
+    },
+    {
+      destination: "192.0.2.0",
+      gateway: "0.0.0.0",
+      interface: "eth0",
+      mask: "/24",
+      metric: 0,
+      flags: "0001",
+    },
+  ]);
 });
 
 Deno.test("collectFacts reads this machine", async () => {

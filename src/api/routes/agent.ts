@@ -57,6 +57,19 @@ const AgentInfo = z.object({
   service_mgr: z.string().optional(),
   package_mgr: z.string().optional(),
   interfaces: z.array(Interface).optional(),
+  primary_interface: z.string().optional().openapi({
+    description: "interface of the default route",
+  }),
+  routes: z.array(
+    z.object({
+      destination: z.string(),
+      gateway: z.string(),
+      interface: z.string(),
+      mask: z.string().openapi({ description: "CIDR suffix, e.g. /24" }),
+      metric: z.number().int(),
+      flags: z.string(),
+    }).openapi("AgentRoute"),
+  ).optional().openapi({ description: "IPv4 routes" }),
   facts: z.record(z.string(), z.unknown()).optional().openapi({
     description: "further facts: collected_at, cpu_model, uptime_seconds, disk {total, used}",
   }),
