@@ -38,7 +38,10 @@ export class NatsAgentService implements AgentService {
 
   /** Live workers with their state, rejected ones left out. */
   async #agents(): Promise<{ worker: WorkerInfo; state?: AgentStateRecord }[]> {
-    const [workers, states] = await Promise.all([this.#registry.live(), this.#states.all()]);
+    const [workers, states] = await Promise.all([
+      this.#registry.liveWithFacts(),
+      this.#states.all(),
+    ]);
     return workers
       .map((worker) => ({ worker, state: states.get(registryKey(worker.hostname)) }))
       .filter((a) => a.state?.enrollment !== "rejected");

@@ -269,8 +269,8 @@ class JetStreamJobClient implements JobClient {
   }
 
   /** The live workers as `GET /job/workers` shows them (facts are `GET /api/agent`'s). */
-  async workers(): Promise<WorkerInfo[]> {
-    return (await this.#registry.live()).map(({ facts: _f, conditions: _c, ...w }) => w);
+  workers(): Promise<WorkerInfo[]> {
+    return this.#registry.live();
   }
 
   counts(): Promise<Record<JobStatus, number>> {
