@@ -66,7 +66,7 @@ export class FactsReporter {
 }
 
 /** Whether this worker takes new jobs, kept current from the agent-state bucket. */
-export class DrainWatch {
+export class AgentStateWatch {
   #drained = false;
   #reason = "";
   #sub: Subscription | undefined;

@@ -16,7 +16,7 @@ import { VERSION } from "../version.ts";
 import { ensureWorkerConsumers } from "./consumers.ts";
 import { dispatchJob } from "./dispatch.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { DrainWatch, FactsReporter } from "./agent_watch.ts";
+import { AgentStateWatch, FactsReporter } from "./agent_watch.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 import { OsapiError } from "../core/errors.ts";
@@ -163,7 +163,7 @@ class Worker implements WorkerHandle {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #started = new Date().toISOString();
   readonly #heartbeat: Heartbeat;
-  readonly #agentState: DrainWatch;
+  readonly #agentState: AgentStateWatch;
   #loops: Promise<void>[] = [];
   #stopping = false;
   #resolveStopped: () => void = () => {};
@@ -177,7 +177,7 @@ class Worker implements WorkerHandle {
     this.router = parts.router;
     this.#p.dispatch = { ...parts.dispatch, signal: this.#abort.signal };
     this.#heartbeat = new Heartbeat(parts.registry, () => this.#info(), parts.log);
-    this.#agentState = new DrainWatch(
+    this.#agentState = new AgentStateWatch(
       parts.nc,
       parts.router,
       parts.hostname,
