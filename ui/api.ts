@@ -90,12 +90,65 @@ interface WorkerList {
   total: number;
 }
 
-/** The fleet: the live workers (`GET /job/workers`). The one place that knows where agents come from. */
+/** One agent of `GET /api/agent` (the fields the dashboard shows). */
+interface AgentInfo {
+  hostname: string;
+  labels: Record<string, string>;
+  state: string;
+  started_at: string;
+  registered_at: string;
+  version: string;
+  running: number;
+  os_info?: { distribution: string; version: string };
+  kernel_version?: string;
+  cpu_count?: number;
+  memory?: { total: number; used: number };
+  uptime?: string;
+  conditions?: { type: string; status: boolean }[];
+}
+
+const GIB = 1024 ** 3;
+
+/** An agent of `GET /api/agent` as the fleet shows it: its facts as short texts. */
+function fleetAgent(a: AgentInfo): Agent {
+  const facts: Record<string, unknown> = {};
+  if (a.os_info) facts.os = `${a.os_info.distribution} ${a.os_info.version}`.trim();
+  if (a.kernel_version) facts.kernel = a.kernel_version;
+  if (a.cpu_count !== undefined) facts.cpus = a.cpu_count;
+  if (a.memory) {
+    facts.memory = `${(a.memory.used / GIB).toFixed(1)}/${(a.memory.total / GIB).toFixed(1)} GiB`;
+  }
+  if (a.uptime) facts.uptime = a.uptime;
+  return {
+    hostname: a.hostname,
+    labels: a.labels,
+    status: a.state === "Ready" ? "online" : a.state.toLowerCase(),
+    started: a.started_at,
+    last_seen: a.registered_at,
+    version: a.version,
+    running: a.running,
+    facts,
+    conditions: (a.conditions ?? []).filter((c) => c.status).map((c) => ({
+      type: c.type,
+      status: String(c.status),
+    })),
+  };
+}
+
+/**
+ * The fleet: the agents of `GET /api/agent` (with facts, conditions, drain state), else the
+ * live workers of `GET /job/workers` (an older API, or a token without `agent:read`). The one
+ * place that knows where agents come from.
+ */
 export async function fetchAgents(): Promise<Agent[]> {
-  const list = await api<WorkerList>("/job/workers");
-  return list.workers
-    .map((w) => ({ ...w, status: "online" }))
-    .sort((a, b) => a.hostname.localeCompare(b.hostname));
+  let agents: Agent[];
+  try {
+    agents = (await api<{ agents: AgentInfo[] }>("/api/agent")).agents.map(fleetAgent);
+  } catch {
+    const list = await api<WorkerList>("/job/workers");
+    agents = list.workers.map((w) => ({ ...w, status: "online" }));
+  }
+  return agents.sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
 
 /** The parts of the OpenAPI document the dashboard reads. */

@@ -19,6 +19,7 @@ import { observe } from "./middleware/observe.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
 import {
+  type AgentService,
   type AuditLog,
   type HealthService,
   type JobService,
@@ -27,6 +28,7 @@ import {
 } from "./ports.ts";
 import { problemResponse } from "./problem.ts";
 import { newApp } from "./route.ts";
+import { registerAgentRoutes } from "./routes/agent.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/job.ts";
@@ -47,6 +49,8 @@ export interface CreateAppOptions {
   audit?: AuditLog;
   /** The security overview (default: none; `GET /security` answers 503). */
   security?: SecurityService;
+  /** The agents (default: none; `/api/agent*` answer 503). */
+  agents?: AgentService;
   log: Logger;
   /** HS256 key of bearer tokens (default: `api.server.security.signing_key`). */
   signingKey?: string;
@@ -88,6 +92,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     metrics,
     audit,
     security: opts.security,
+    agents: opts.agents,
     started: new Date(),
   };
 
@@ -147,6 +152,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   registerOperationRoutes(app, deps, deps.operations);
   app.route("/", metaRoutes(deps, document));
   registerSecurityRoutes(app, deps);
+  registerAgentRoutes(app, deps);
 
   return {
     fetch: (req, info) => app.fetch(req, info ? { remoteAddr: info.remoteAddr } : {}),

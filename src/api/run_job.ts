@@ -4,7 +4,7 @@
  * as a flat response item (`{hostname, ...data, changed?, error?}`).
  */
 import type { Context } from "hono";
-import type { HostResult, JobRunResult } from "../core/job.ts";
+import type { HostResult, JobRunResult, SkippedResult } from "../core/job.ts";
 import { errorCode } from "../core/errors.ts";
 import type { ApiEnv, AppDeps } from "./context.ts";
 import { ApiError } from "./problem.ts";
@@ -43,10 +43,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * One host's result as a response item: the provider's output object with `hostname` set to
- * the worker that answered and `status` `ok` or `failed`; a non-object output goes under
- * `data`.
+ * the worker that answered and `status` `ok`, `failed` or `skipped` (with the reason in
+ * `error`); a non-object output goes under `data`.
  */
-export function hostItem(r: HostResult): Record<string, unknown> {
+export function hostItem(r: HostResult | SkippedResult): Record<string, unknown> {
+  if (r.status === "skipped") return { hostname: r.hostname, status: r.status, error: r.error };
   const data = r.data === undefined ? {} : isRecord(r.data) ? r.data : { data: r.data };
   return {
     ...data,

@@ -139,6 +139,24 @@ export function str(
   }, help);
 }
 
+/** A number leaf: a YAML number, or text matching `text` (environment overrides). */
+function numeric(
+  type: string,
+  dflt: number,
+  doc: string,
+  range: { min: number; max: number; text: RegExp; ok: (n: number) => boolean },
+  help: string,
+): Leaf<number> {
+  return leaf(type, dflt, doc, {}, (raw) => {
+    const n = typeof raw === "number"
+      ? raw
+      : typeof raw === "string" && range.text.test(raw.trim())
+      ? Number(raw)
+      : NaN;
+    return range.ok(n) && n >= range.min && n <= range.max ? n : undefined;
+  }, help);
+}
+
 /** An integer in `[min, max]`. */
 export function int(
   dflt: number,
@@ -146,14 +164,16 @@ export function int(
   min = 0,
   max = Number.MAX_SAFE_INTEGER,
 ): Leaf<number> {
-  return leaf("integer", dflt, doc, {}, (raw) => {
-    const n = typeof raw === "number"
-      ? raw
-      : typeof raw === "string" && /^-?\d+$/.test(raw.trim())
-      ? Number(raw)
-      : NaN;
-    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-  }, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+  const help = max === Number.MAX_SAFE_INTEGER
+    ? `an integer >= ${min}`
+    : `an integer from ${min} to ${max}`;
+  return numeric("integer", dflt, doc, { min, max, text: /^-?\d+$/, ok: Number.isInteger }, help);
+}
+
+/** A number (decimals allowed) in `[min, max]`. */
+export function num(dflt: number, doc: string, min = 0, max = 1e9): Leaf<number> {
+  const range = { min, max, text: /^-?\d+(\.\d+)?$/, ok: Number.isFinite };
+  return numeric("number", dflt, doc, range, `a number from ${min} to ${max}`);
 }
 
 /** A TCP port; 0 is allowed only where `allowZero` (meaning "disabled" or "any"). */

@@ -11,6 +11,7 @@ import {
   int,
   list,
   map,
+  num,
   oneOf,
   port,
   section,
@@ -289,6 +290,15 @@ export const schema = section("osapi configuration", {
       storage: storage(),
       replicas: replicas(),
     }),
+    state: section("agent state an operator sets (drain), kept until changed", {
+      bucket: str("agent-state", "agent state bucket (prefixed with <namespace>-)"),
+      auto_accept: bool(
+        true,
+        "new agents take jobs at once (false: they wait in GET /api/agent/pending to be accepted)",
+      ),
+      storage: storage(),
+      replicas: replicas(),
+    }),
   }),
   api: section("the REST API", {
     server: section("the API server", {
@@ -342,6 +352,19 @@ export const schema = section("osapi configuration", {
         ack_wait: duration("2m", "time a worker holds a job before redelivery"),
         back_off: durations(["30s", "2m", "5m", "15m", "30m"], "redelivery delays"),
         max_ack_pending: int(1000, "unacknowledged jobs allowed per consumer", 1),
+      }),
+      facts: section("facts the worker reports with its heartbeat (GET /api/agent)", {
+        interval: duration("60s", "how often the host's facts are collected"),
+      }),
+      conditions: section("node conditions derived from the facts", {
+        memory_pressure_threshold: int(90, "MemoryPressure at this % of memory used", 1, 100),
+        high_load_multiplier: num(2, "HighLoad when the 1-minute load exceeds CPUs x this", 0),
+        disk_pressure_threshold: int(
+          90,
+          "DiskPressure at this % of the root file system used",
+          1,
+          100,
+        ),
       }),
     }),
   }),

@@ -1,4 +1,5 @@
 /** The job model shared by the API and the worker. */
+import type { AgentFacts, NodeCondition } from "./agent.ts";
 import { OsapiError } from "./errors.ts";
 
 /** Query jobs read the host; modify jobs change it. */
@@ -98,13 +99,28 @@ export interface WorkerInfo {
   version: string;
   /** Jobs running on the worker at its last heartbeat. */
   running: number;
+  /** The host's facts, collected on an interval (absent until first collected). */
+  facts?: AgentFacts;
+  /** Conditions derived from the facts. */
+  conditions?: NodeCondition[];
+  /**
+   * Why the agent takes no new jobs (drained, pending, rejected; from the agent-state bucket),
+   * set by readers, not stored.
+   */
+  refused?: { reason: string; hidden: boolean };
+}
+
+/** A host the job was not sent to (a drained agent); `error` says why. */
+export interface SkippedResult extends Omit<HostResult, "status" | "error"> {
+  status: "skipped";
+  error: string;
 }
 
 /** Outcome of submitting a job and waiting for its results. */
 export interface JobRunResult {
   job_id: string;
   status: JobStatus;
-  results: HostResult[];
+  results: (HostResult | SkippedResult)[];
 }
 
 /** An operation type no provider knows; the API answers 400 before publishing anything. */

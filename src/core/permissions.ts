@@ -46,6 +46,8 @@ export const PERMISSIONS = [
   "user:read",
   "user:write",
   "power:execute",
+  "agent:read",
+  "agent:write",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -75,6 +77,8 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
     "job:write",
     "health:read",
     ...NODE_DOMAIN_PERMISSIONS,
+    "agent:read",
+    "agent:write",
   ],
   read: [
     "system:read",
@@ -82,6 +86,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Permission[]>> = {
     "job:read",
     "health:read",
     ...NODE_DOMAIN_PERMISSIONS.filter((p) => p.endsWith(":read")),
+    "agent:read",
   ],
 };
 

@@ -55,8 +55,14 @@ export function computeStatus(events: JobEvent[], expectedHosts?: string[]): Job
   return "partial_failure";
 }
 
-/** The overall status of a set of final host results (what a waiting caller collected). */
-export function statusOfResults(results: { status: "completed" | "failed" }[]): JobStatus {
+/**
+ * The overall status of a set of final host results (what a waiting caller collected); skipped
+ * hosts (drained agents) do not count.
+ */
+export function statusOfResults(
+  all: { status: "completed" | "failed" | "skipped" }[],
+): JobStatus {
+  const results = all.filter((r) => r.status !== "skipped");
   if (results.length === 0) return "submitted";
   if (results.every((r) => r.status === "completed")) return "completed";
   if (results.every((r) => r.status === "failed")) return "failed";

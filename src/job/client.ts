@@ -8,7 +8,7 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { Config } from "../config/schema.ts";
 import { formatDuration } from "../config/units.ts";
 import type { Logger } from "../log.ts";
-import type { SubjectRouter } from "../nats/subjects.ts";
+import { kvKeysWildcard, type SubjectRouter } from "../nats/subjects.ts";
 import { type OperationCheck, operationChecks, OPERATIONS } from "../core/operations/mod.ts";
 import {
   type HostResult,
@@ -19,12 +19,15 @@ import {
   type JobStatus,
   type Operation,
   OperationError,
+  type SkippedResult,
   type WorkerInfo,
 } from "../core/job.ts";
 import { type ResolvedTarget, resolveTarget, TargetError } from "../core/targets.ts";
 import { uuidv7 } from "./ids.ts";
 import { JobRecords, type StoredJob } from "./records.ts";
 import { WorkerRegistry } from "./registry.ts";
+import { AgentStates, withStates } from "./agent_state.ts";
+import { DRAINED } from "../core/agent.ts";
 import { ResultWaiter } from "./results.ts";
 import { statusOfResults } from "../core/status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
@@ -67,6 +70,7 @@ class JetStreamJobClient implements JobClient {
   #jsm: Promise<JetStreamManager> | undefined;
   readonly #records: JobRecords;
   readonly #registry: WorkerRegistry;
+  readonly #states: AgentStates;
   readonly #liveCacheMs: number;
   #live: { at: number; workers: Promise<WorkerInfo[]> } | undefined;
 
@@ -80,17 +84,22 @@ class JetStreamJobClient implements JobClient {
     this.#publisher = publisherFor(nc, router);
     this.#records = new JobRecords(nc, router);
     this.#registry = new WorkerRegistry(nc, router, config.nats.registry.ttl);
+    this.#states = new AgentStates(nc, router);
+    // a drain or undrain (by any API instance) makes the cached list stale at once
+    nc.subscribe(kvKeysWildcard(router.stateBucket), { callback: () => (this.#live = undefined) });
     this.#liveCacheMs = Math.min(LIVE_CACHE_MS, Math.floor(config.nats.registry.ttl / 3));
   }
 
   /**
-   * The live workers, read at most once per {@link LIVE_CACHE_MS} (shared by concurrent
-   * callers) when `cached`; always read afresh otherwise.
+   * The live workers with their drain state (registry and agent-state bucket read in
+   * parallel), read at most once per {@link LIVE_CACHE_MS} (shared by concurrent callers) when
+   * `cached`; always read afresh otherwise.
    */
   #liveWorkers(cached: boolean): Promise<WorkerInfo[]> {
     const now = Date.now();
     if (cached && this.#live && now - this.#live.at < this.#liveCacheMs) return this.#live.workers;
-    const workers = this.#registry.live(now);
+    const workers = Promise.all([this.#registry.live(now), this.#states.all()])
+      .then(([live, states]) => withStates(live, states, this.config.nats.state.auto_accept));
     this.#live = { at: now, workers };
     workers.catch(() => {
       if (this.#live?.workers === workers) this.#live = undefined;
@@ -104,14 +113,14 @@ class JetStreamJobClient implements JobClient {
    * refusal is always re-checked afresh. Host, label and `_all` targets read the registry:
    * they decide who must answer.
    */
-  async #resolve(target: string): Promise<ResolvedTarget> {
+  async #resolve(target: string): Promise<ResolvedTarget & { skipped: Skipped[] }> {
     const t = target.trim();
-    if (t !== "" && t !== "_any") return resolveTarget(target, await this.#liveWorkers(false));
+    if (t !== "" && t !== "_any") return eligible(target, await this.#liveWorkers(false));
     try {
-      return resolveTarget(target, await this.#liveWorkers(true));
+      return eligible(target, await this.#liveWorkers(true));
     } catch (e) {
       if (!(e instanceof TargetError)) throw e;
-      return resolveTarget(target, await this.#liveWorkers(false));
+      return eligible(target, await this.#liveWorkers(false));
     }
   }
 
@@ -148,7 +157,7 @@ class JetStreamJobClient implements JobClient {
       ...(hosts ? { hosts } : {}),
     };
     const single = resolved.target.type === "any" || resolved.target.type === "host";
-    return { stored, single };
+    return { stored, single, skipped: resolved.skipped };
   }
 
   /**
@@ -199,7 +208,7 @@ class JetStreamJobClient implements JobClient {
   }
 
   async run(op: Operation, target: string, submitter: string): Promise<JobRunResult> {
-    const { stored, single } = await this.#prepare(op, target, submitter);
+    const { stored, single, skipped } = await this.#prepare(op, target, submitter);
     const waiter = new ResultWaiter(this.nc, this.router, stored.job.id, this.log);
     try {
       await this.#publish(stored);
@@ -227,6 +236,11 @@ class JetStreamJobClient implements JobClient {
         hostname,
         status: "failed",
         error: noAnswer,
+      })),
+      ...skipped.map(({ hostname, reason }): SkippedResult => ({
+        hostname,
+        status: "skipped",
+        error: reason,
       })),
     ];
     const status = all.length > 0
@@ -257,6 +271,7 @@ class JetStreamJobClient implements JobClient {
     return stored.job;
   }
 
+  /** The live workers as `GET /job/workers` shows them (facts are `GET /api/agent`'s). */
   workers(): Promise<WorkerInfo[]> {
     return this.#registry.live();
   }
@@ -274,4 +289,37 @@ class JetStreamJobClient implements JobClient {
     this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
     return this.#jsm;
   }
+}
+
+/**
+ * Resolves `target` against the workers that take jobs; `skipped` lists the matching ones that
+ * do not (drained, pending acceptance) with the reason. Rejected agents are left out silently;
+ * a host target naming an agent that takes no jobs is refused with the reason.
+ */
+function eligible(target: string, workers: WorkerInfo[]): ResolvedTarget & { skipped: Skipped[] } {
+  const all = resolveTarget(target, workers);
+  const refused = all.workers.filter((w) => w.refused);
+  if (refused.length === 0) return { ...all, skipped: [] };
+  const why = (w: WorkerInfo) => w.refused!.reason;
+  if (all.target.type === "host") {
+    const hint = why(refused[0]) === DRAINED ? "; undrain it first" : "";
+    throw new TargetError(`host ${JSON.stringify(all.target.host)}: ${why(refused[0])}${hint}`);
+  }
+  const ready = all.workers.filter((w) => !w.refused);
+  if (ready.length === 0) {
+    throw new TargetError(
+      `no live worker may run a job for target ${JSON.stringify(target.trim() || "_any")}: ` +
+        refused.map((w) => `${w.hostname}: ${why(w)}`).join(", "),
+    );
+  }
+  const skipped = all.target.type === "any" ? [] : refused
+    .filter((w) => !w.refused!.hidden)
+    .map((w) => ({ hostname: w.hostname, reason: why(w) }));
+  return { ...all, workers: ready, skipped };
+}
+
+/** A host that matched a target but takes no jobs. */
+interface Skipped {
+  hostname: string;
+  reason: string;
 }

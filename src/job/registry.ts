@@ -1,6 +1,8 @@
 /**
  * The worker registry: each worker keeps a {@link WorkerInfo} under its sanitised host name in
- * the registry bucket by heartbeating; readers treat entries older than the TTL as gone.
+ * the registry bucket by heartbeating, and its facts and conditions under `facts.<host>` (read
+ * only by the agent views, so that resolving a job's target reads small entries); readers treat
+ * entries older than the TTL as gone.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { KV } from "@nats-io/kv";
@@ -8,6 +10,13 @@ import { sanitizeToken } from "../core/targets.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import type { WorkerInfo } from "../core/job.ts";
 import { type DirectBucket, encodeJson, latestJson, lazyDirectBucket } from "./store.ts";
+
+const FACTS_PREFIX = "facts.";
+
+/** The registry key of a host's facts (`facts.<host>`). */
+export function factsKey(hostKey: string): string {
+  return `${FACTS_PREFIX}${hostKey}`;
+}
 
 /** The registry key of a host. */
 export function registryKey(hostname: string): string {
@@ -27,14 +36,35 @@ export class WorkerRegistry {
     return (await this.#bucket()).kv;
   }
 
-  /** Writes (or refreshes) a worker's entry. */
+  /** Writes (or refreshes) a worker's entry, and its facts entry when it has facts. */
   async put(info: WorkerInfo): Promise<void> {
-    await (await this.#kv()).put(registryKey(info.hostname), encodeJson(info));
+    const { facts, conditions, ...entry } = info;
+    const kv = await this.#kv();
+    const key = registryKey(info.hostname);
+    await Promise.all([
+      kv.put(key, encodeJson(entry)),
+      ...(facts ? [kv.put(factsKey(key), encodeJson({ facts, conditions }))] : []),
+    ]);
   }
 
-  /** Removes a worker's entry (clean shutdown). */
+  /** Removes a worker's entries (clean shutdown). */
   async remove(hostname: string): Promise<void> {
-    await (await this.#kv()).purge(registryKey(hostname));
+    const kv = await this.#kv();
+    const key = registryKey(hostname);
+    await Promise.all([kv.purge(key), kv.purge(factsKey(key))]);
+  }
+
+  /** Like {@link live}, with each worker's facts and conditions. */
+  async liveWithFacts(now = Date.now()): Promise<WorkerInfo[]> {
+    const entries = await latestJson<unknown>(await this.#bucket());
+    const facts = new Map(
+      entries.filter((e) => e.key.startsWith(FACTS_PREFIX))
+        .map((e) => [e.key.slice(FACTS_PREFIX.length), e.value as Partial<WorkerInfo>]),
+    );
+    return this.#fresh(
+      entries.filter((e) => !e.key.startsWith(FACTS_PREFIX)).map((e) => e.value as WorkerInfo),
+      now,
+    ).map((w) => ({ ...w, ...facts.get(registryKey(w.hostname)) }));
   }
 
   /**
@@ -42,9 +72,12 @@ export class WorkerRegistry {
    * uses one batched direct get rather than a consumer scan.
    */
   async live(now = Date.now()): Promise<WorkerInfo[]> {
-    const entries = await latestJson<WorkerInfo>(await this.#bucket());
-    return entries
-      .map((e) => e.value)
+    const entries = await latestJson<WorkerInfo>(await this.#bucket(), "*"); // no facts.<host>
+    return this.#fresh(entries.map((e) => e.value), now);
+  }
+
+  #fresh(workers: WorkerInfo[], now: number): WorkerInfo[] {
+    return workers
       .filter((w) => {
         const seen = Date.parse(w.last_seen);
         return Number.isFinite(seen) && now - seen <= this.ttlMs;

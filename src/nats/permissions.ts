@@ -107,7 +107,12 @@ function apiPermissions(router: SubjectRouter): Permissions {
       JS_API.directGet(dlq),
       ...router.buckets.flatMap(kvAccess),
     ],
-    subscribe: [router.resultsWildcard(), router.inboxWildcard()],
+    subscribe: [
+      router.resultsWildcard(),
+      router.inboxWildcard(),
+      // drains and undrains (the job client's cached worker list)
+      kvKeysWildcard(router.stateBucket),
+    ],
   };
 }
 
@@ -118,7 +123,7 @@ function apiPermissions(router: SubjectRouter): Permissions {
  * when `hostname` is known (a subject wildcard cannot match a name prefix, so without it any
  * consumer name of the jobs stream). Never a consumer delete, never a stream change. KV writes:
  * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`) and its
- * registry entry (`<host>`), the key layout of src/job/records.ts and src/job/registry.ts.
+ * registry entries (`<host>`, `facts.<host>`), the key layout of src/job/records.ts and src/job/registry.ts.
  */
 function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
   const jobs = router.stream;
@@ -143,8 +148,13 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       kvKeySubject(router.jobBucket, "events.>"),
       kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
       kvKeySubject(router.registryBucket, host ?? ">"),
+      ...(host === undefined ? [] : [kvKeySubject(router.registryBucket, `facts.${host}`)]),
+      // reads its drain state (one key; a message get names no key, so any host's state)
+      JS_API.directGet(kvStream(router.stateBucket), kvKeySubject(router.stateBucket, host ?? ">")),
+      JS_API.stream("MSG.GET", kvStream(router.stateBucket)),
     ],
-    subscribe: [router.inboxWildcard()],
+    // and hears changes to it (the put itself, published on the key's subject)
+    subscribe: [router.inboxWildcard(), kvKeySubject(router.stateBucket, host ?? ">")],
   };
 }
 

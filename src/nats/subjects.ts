@@ -25,6 +25,7 @@ export interface ResourceNames {
   responseBucket: string;
   auditBucket: string;
   registryBucket: string;
+  stateBucket: string;
 }
 
 /** OSAPI's default resource names. */
@@ -35,6 +36,7 @@ export const DEFAULT_NAMES: ResourceNames = {
   responseBucket: "job-responses",
   auditBucket: "audit-log",
   registryBucket: "worker-registry",
+  stateBucket: "agent-state",
 };
 
 /**
@@ -178,9 +180,19 @@ export class SubjectRouter {
   get registryBucket(): string {
     return this.resource(this.names.registryBucket);
   }
+  /** The agent-state bucket: drain state per host (key: the sanitised host name). */
+  get stateBucket(): string {
+    return this.resource(this.names.stateBucket);
+  }
   /** Every KV bucket of the namespace. */
   get buckets(): string[] {
-    return [this.jobBucket, this.responseBucket, this.auditBucket, this.registryBucket];
+    return [
+      this.jobBucket,
+      this.responseBucket,
+      this.auditBucket,
+      this.registryBucket,
+      this.stateBucket,
+    ];
   }
 
   /** The shared durable consumer for `_any` jobs of `kind`. */

@@ -35,6 +35,16 @@ export class Heartbeat {
     }, this.intervalMs);
   }
 
+  /** Writes the entry now (e.g. after a state change), in order with the regular beats. */
+  beat(): void {
+    if (this.#timer === undefined) return;
+    this.#beating = this.#beating.then(() =>
+      this.registry.put(this.info()).catch((e) =>
+        this.log.warn("heartbeat failed", { error: (e as Error).message })
+      )
+    );
+  }
+
   /** Stops beating and removes the entry. */
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);

@@ -16,6 +16,7 @@ import { VERSION } from "../version.ts";
 import { ensureWorkerConsumers } from "./consumers.ts";
 import { dispatchJob } from "./dispatch.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { AgentStateWatch, FactsReporter } from "./agent_watch.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 import { OsapiError } from "../core/errors.ts";
@@ -95,9 +96,12 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         root: opts.root ?? "/",
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
+      facts: new FactsReporter(wc.facts.interval, wc.conditions, log),
+      autoAccept: config.nats.state.auto_accept,
+      anyConsumers: new Set((["query", "modify"] as const).map((k) => router.anyConsumer(k))),
       recover: () => ensure().then(() => {}),
     });
-    await worker.start(consumers);
+    await worker.start(consumers, names);
     log.info("worker started", {
       hostname,
       labels,
@@ -138,6 +142,11 @@ interface WorkerParts {
   fetchExpiresMs: number;
   dispatch: Parameters<typeof dispatchJob>[1];
   registry: WorkerRegistry;
+  facts: FactsReporter;
+  /** Names of the shared `_any` consumers (a drained worker does not pull from them). */
+  anyConsumers: ReadonlySet<string>;
+  /** `nats.state.auto_accept`: off, the worker waits for acceptance before taking jobs. */
+  autoAccept: boolean;
   /** Re-creates the stream, buckets and consumers (after a fetch failed, e.g. one was deleted). */
   recover: () => Promise<void>;
 }
@@ -154,6 +163,7 @@ class Worker implements WorkerHandle {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #started = new Date().toISOString();
   readonly #heartbeat: Heartbeat;
+  readonly #agentState: AgentStateWatch;
   #loops: Promise<void>[] = [];
   #stopping = false;
   #resolveStopped: () => void = () => {};
@@ -167,6 +177,14 @@ class Worker implements WorkerHandle {
     this.router = parts.router;
     this.#p.dispatch = { ...parts.dispatch, signal: this.#abort.signal };
     this.#heartbeat = new Heartbeat(parts.registry, () => this.#info(), parts.log);
+    this.#agentState = new AgentStateWatch(
+      parts.nc,
+      parts.router,
+      parts.hostname,
+      parts.log,
+      parts.autoAccept,
+      () => this.#heartbeat.beat(),
+    );
     this.stopped = new Promise((r) => (this.#resolveStopped = r));
   }
 
@@ -178,6 +196,7 @@ class Worker implements WorkerHandle {
       last_seen: new Date().toISOString(),
       version: VERSION,
       running: this.running(),
+      ...this.#p.facts.current(),
     };
   }
 
@@ -186,8 +205,9 @@ class Worker implements WorkerHandle {
   }
 
   /** Starts the pull loops, then registers (so targets resolve only once consumers exist). */
-  async start(consumers: Consumer[]): Promise<void> {
-    this.#loops = consumers.map((c) => this.#loop(c));
+  async start(consumers: Consumer[], names: string[]): Promise<void> {
+    await Promise.all([this.#agentState.start(), this.#p.facts.start()]);
+    this.#loops = consumers.map((c, i) => this.#loop(c, this.#p.anyConsumers.has(names[i])));
     await this.#heartbeat.start();
   }
 
@@ -195,16 +215,24 @@ class Worker implements WorkerHandle {
    * Pulls batches of up to `max_jobs` jobs from one consumer (one pull request per batch, not
    * per job) and runs each as a slot frees; a job waiting for a slot keeps its delivery alive.
    */
-  async #loop(consumer: Consumer): Promise<void> {
+  async #loop(consumer: Consumer, shared: boolean): Promise<void> {
     const { slots, log, fetchExpiresMs } = this.#p;
     while (!this.#stopping) {
+      // drained (or pending, rejected): no pulls from the shared `_any` queues, so the other
+      // workers get those jobs
+      if (shared && this.#agentState.drained) {
+        await this.#agentState.whenUndrained(this.#halt.signal);
+        continue;
+      }
       // Pull only while a slot is free, but take the slot only for a job that arrived: idle
       // pulls on quiet consumers must not hold slots a busy consumer could use.
       if (!(await slots.whenFree())) break;
       try {
         const iter = await consumer.fetch({ max_messages: slots.size, expires: fetchExpiresMs });
         for await (const msg of iter) {
-          if (await this.#takeSlot(msg)) this.#run(msg);
+          // drained while this pull was open: give the `_any` job back to the other workers
+          if (shared && this.#agentState.drained) msg.nak();
+          else if (await this.#takeSlot(msg)) this.#run(msg);
           else msg.nak(); // draining: another worker (or the next start) takes it at once
         }
       } catch (e) {
@@ -274,7 +302,9 @@ class Worker implements WorkerHandle {
     this.#halt.abort();
     slots.close();
     log.info("worker draining", { hostname: this.hostname, running: this.running() });
+    this.#agentState.stop();
     await Promise.all(this.#loops); // pending pulls expire; what they bring still runs
+    await this.#p.facts.stop();
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
     try {
       await this.#heartbeat.stop();

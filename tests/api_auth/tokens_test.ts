@@ -63,6 +63,7 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
   assert.deepEqual([...table.get("read")!], [...DEFAULT_ROLES.read]);
   assert.deepEqual([...table.get("write")!], ["job:read"]);
   assert.deepEqual([...effectivePermissions({ roles: ["ops", "read"] }, table)].sort(), [
+    "agent:read",
     "certificate:read",
     "cron:read",
     "health:read",

@@ -57,6 +57,7 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
       `unprefixed resources: ${streams}`,
     );
     assert.deepEqual(of("a"), [
+      "KV_a-agent-state",
       "KV_a-audit-log",
       "KV_a-job-queue",
       "KV_a-job-responses",

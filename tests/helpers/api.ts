@@ -225,6 +225,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
       health: opts.health ?? services?.health,
       audit: services?.audit,
       security: { info: (key) => securityInfo(config, key) },
+      agents: services?.agents,
       log,
     });
   } catch (e) {

@@ -127,7 +127,10 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   assert.ok(allows(worker.publish, `${any}.prod.jobs.query._any`));
   assert.ok(!allows(worker.publish, `${any}.prod.jobs.query.host.h2`));
   assert.ok(!allows(worker.publish, any), "the form without a filter takes any filter");
-  assert.deepEqual(worker.subscribe, ["_INBOX.prod.>"]);
+  // its own drain state: read and heard, never written
+  assert.ok(allows(worker.subscribe, "$KV.prod-agent-state.h1"));
+  assert.ok(!allows(worker.publish, "$KV.prod-agent-state.h1"));
+  assert.deepEqual(worker.subscribe, ["_INBOX.prod.>", "$KV.prod-agent-state.>"]);
 });
 
 Deno.test("no role but admin may create, read or pull from a consumer on a bucket (a push consumer's deliver_subject is unchecked)", () => {

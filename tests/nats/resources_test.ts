@@ -28,10 +28,12 @@ Deno.test("two namespaces on one server get disjoint streams and buckets with ev
     const names: string[] = [];
     for await (const si of jsm.streams.list()) names.push(si.config.name);
     assert.deepEqual(names.sort(), [
+      "KV_a-agent-state",
       "KV_a-audit-log",
       "KV_a-job-queue",
       "KV_a-job-responses",
       "KV_a-worker-registry",
+      "KV_b-agent-state",
       "KV_b-audit-log",
       "KV_b-job-queue",
       "KV_b-job-responses",

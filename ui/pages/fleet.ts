@@ -42,7 +42,7 @@ export function Fleet({ doc, may }: { doc: OpenApiDoc; may: (p: string) => boole
       <table class="grid" id="fleet">
         <thead>
           <tr><th>Host</th><th>Status</th><th>Labels</th><th>Facts</th><th>Running</th>
-              <th>Last seen</th>${drain && may("job:write") && html`<th></th>`}</tr>
+              <th>Last seen</th>${drain && may("agent:write") && html`<th></th>`}</tr>
         </thead>
         <tbody>
               ${agents.data.length === 0 && html`
@@ -63,7 +63,7 @@ export function Fleet({ doc, may }: { doc: OpenApiDoc; may: (p: string) => boole
           <td>${a.running}</td>
           <td title=${a.last_seen}>${relativeTime(a.last_seen)}</td>
           ${
-                  drain && may("job:write") && html`
+                  drain && may("agent:write") && html`
                     <td class="actions">
                       <button class="secondary" onClick=${() =>
                         act(drain.drain, a.hostname)}>Drain</button>

@@ -24,7 +24,7 @@ const pascal = (s: string) =>
 function itemSchema(op: OperationDef) {
   return z.looseObject({
     ...hostFields,
-    status: z.enum(["ok", "failed"]).meta({ description: "the outcome on this host" }),
+    status: z.enum(["ok", "failed", "skipped"]).meta({ description: "the outcome on this host" }),
     ...(op.kind === "modify"
       ? { changed: z.boolean().optional().meta({ description: "whether the host was modified" }) }
       : {}),
@@ -59,7 +59,7 @@ function listElement(op: OperationDef, field: string): z.ZodObject {
 function listItemSchema(op: OperationDef, field: string) {
   return z.looseObject({
     ...hostFields,
-    status: z.enum(["ok", "failed"]).meta({ description: "the outcome on the host" }),
+    status: z.enum(["ok", "failed", "skipped"]).meta({ description: "the outcome on the host" }),
     ...listElement(op, field).partial().shape,
   }).meta({ id: `${pascal(op.type)}Item`, description: op.summary });
 }
@@ -77,7 +77,7 @@ function responseBody(route: RouteDef, result: JobRunResult) {
     job_id: body.job_id,
     results: body.results.flatMap((item) => {
       const { hostname, status, error } = item;
-      if (status === "failed") return [{ hostname, status, error }];
+      if (status !== "ok") return [{ hostname, status, error }];
       const list = item[field];
       return (Array.isArray(list) ? list : []).map((e) => ({ ...e, hostname, status }));
     }),
