@@ -20,6 +20,7 @@ import { ApiMetrics } from "./metrics.ts";
 import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./openapi.ts";
 import {
   type AuditLog,
+  type FileService,
   type HealthService,
   type JobService,
   NO_BACKEND,
@@ -28,6 +29,7 @@ import {
 import { problemResponse } from "./problem.ts";
 import { newApp } from "./route.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { FILE_UPLOAD_PATH, fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/job.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -47,6 +49,8 @@ export interface CreateAppOptions {
   audit?: AuditLog;
   /** The security overview (default: none; `GET /security` answers 503). */
   security?: SecurityService;
+  /** The file object store (default: none; `/api/file*` answer 503). */
+  files?: FileService;
   log: Logger;
   /** HS256 key of bearer tokens (default: `api.server.security.signing_key`). */
   signingKey?: string;
@@ -88,6 +92,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     metrics,
     audit,
     security: opts.security,
+    files: opts.files,
     started: new Date(),
   };
 
@@ -122,14 +127,13 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   );
   const maxBody = config.api.server.max_body;
   // Requests without a body (GET, DELETE...) pass through: Hono's bodyLimit skips them itself.
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) =>
-        problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) =>
+      problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
+  });
+  // file uploads have their own limit (nats.objects.max_file_size, see routes/files.ts)
+  app.use("*", (c, next) => c.req.path === FILE_UPLOAD_PATH ? next() : limitBody(c, next));
 
   let doc: OpenApiDocument | undefined;
   const document = () => (doc ??= buildDocument(app));
@@ -137,6 +141,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   registerOperationRoutes(app, deps, deps.operations);
   app.route("/job", jobRoutes(deps));
   app.route("/audit", auditRoutes(deps));
+  app.route(FILE_UPLOAD_PATH, fileRoutes(deps));
   app.route("/", metaRoutes(deps, document));
   registerSecurityRoutes(app, deps);
 

@@ -5,7 +5,7 @@ import type { OperationTable } from "../core/operations/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Permission, RoleTable } from "../core/permissions.ts";
 import type { ApiMetrics } from "./metrics.ts";
-import type { AuditLog, HealthService, JobService, SecurityService } from "./ports.ts";
+import type { AuditLog, FileService, HealthService, JobService, SecurityService } from "./ports.ts";
 
 /** The authenticated caller of a request. */
 export interface Caller {
@@ -42,6 +42,8 @@ export interface AppDeps {
   audit?: AuditLog;
   /** The security overview (absent: `GET /security` answers 503). */
   security?: SecurityService;
+  /** The file object store (absent: `/api/file*` answer 503). */
+  files?: FileService;
   /** When the app was created (uptime in /health/status). */
   started: Date;
 }

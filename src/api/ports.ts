@@ -5,6 +5,7 @@
  * composition root (`src/runtime/`) wires them.
  */
 export type { JobService } from "../core/job.ts";
+export type { FileService } from "../core/files.ts";
 import type { SecurityInfo } from "../core/security.ts";
 
 /** The outcome of one check: ok, or what is wrong. */

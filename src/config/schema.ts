@@ -289,6 +289,13 @@ export const schema = section("osapi configuration", {
       storage: storage(),
       replicas: replicas(),
     }),
+    objects: section("file object store (POST /api/file, file deploy)", {
+      bucket: str("file-objects", "object store bucket (prefixed with <namespace>-)"),
+      max_bytes: size("1GiB", "object store size limit"),
+      max_file_size: size("64MiB", "largest file accepted by POST /api/file"),
+      storage: storage(),
+      replicas: replicas(),
+    }),
   }),
   api: section("the REST API", {
     server: section("the API server", {

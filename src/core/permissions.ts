@@ -32,6 +32,11 @@ export const PERMISSIONS = [
   "cron:write",
   "timezone:read",
   "timezone:write",
+  "file:read",
+  "file:write",
+  "docker:read",
+  "docker:write",
+  "docker:execute",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -46,7 +51,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone):(read|write)$/.test(p)
+  /^(node|sysctl|cron|timezone|file|docker):(read|write)$/.test(p)
 );
 
 /** The built-in roles and their default permissions. */

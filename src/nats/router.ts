@@ -15,6 +15,7 @@ export function resourceNames(nats: Config["nats"]): ResourceNames {
     responseBucket: nats.kv.response_bucket,
     auditBucket: nats.audit.bucket,
     registryBucket: nats.registry.bucket,
+    fileBucket: nats.objects.bucket,
   };
 }
 

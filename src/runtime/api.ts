@@ -4,12 +4,13 @@
  * client, health, audit log) and serves HTTP. Used by `api server start` and `serve`.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { AuditLog, HealthService, SecurityService } from "../api/ports.ts";
+import type { AuditLog, FileService, HealthService, SecurityService } from "../api/ports.ts";
 import { type ApiServer, startApiServer } from "../api/server.ts";
 import { NatsAuditLog } from "../audit/nats_audit_log.ts";
 import { securityInfo } from "../nats_auth/security_info.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { createJobClient, type JobClient } from "../job/client.ts";
+import { NatsFileStore } from "../files/object_store.ts";
 import { NatsHealth, type NatsHealthOptions } from "../health/nats_health.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
@@ -21,6 +22,7 @@ export interface ApiServices {
   health: HealthService;
   audit: AuditLog;
   security: SecurityService;
+  files: FileService;
 }
 
 /** The API's services over one open connection, for the namespace `namespace`. */
@@ -37,6 +39,7 @@ export function natsApiServices(
     health: new NatsHealth(nc, router, { log, ...health }),
     audit: new NatsAuditLog(nc, router, log.child("audit")),
     security: { info: (signingKey) => securityInfo(config, signingKey) },
+    files: new NatsFileStore(nc, router),
   };
 }
 

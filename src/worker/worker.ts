@@ -19,6 +19,7 @@ import { Heartbeat } from "./heartbeat.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 import { OsapiError } from "../core/errors.ts";
+import { natsFileFetch } from "../files/object_store.ts";
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -93,6 +94,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         signal: new AbortController().signal,
         log,
         root: opts.root ?? "/",
+        files: natsFileFetch(nc, router),
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       recover: () => ensure().then(() => {}),

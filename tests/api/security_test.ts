@@ -92,6 +92,8 @@ Deno.test("GET /security/token: the caller's subject, roles and effective permis
     roles: ["read"],
     permissions: [
       "cron:read",
+      "docker:read",
+      "file:read",
       "health:read",
       "job:read",
       "network:read",

@@ -46,7 +46,9 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
     }
     const streams = [...consumers.keys()].sort();
     const of = (ns: string) =>
-      streams.filter((n) => n.startsWith(`${ns}-`) || n.startsWith(`KV_${ns}-`));
+      streams.filter((n) =>
+        n.startsWith(`${ns}-`) || n.startsWith(`KV_${ns}-`) || n.startsWith(`OBJ_${ns}-`)
+      );
     assert.deepEqual(
       of("a").map((n) => n.replace(/(^|_)a-/, "$1")),
       of("b").map((n) => n.replace(/(^|_)b-/, "$1")),
@@ -61,6 +63,7 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
       "KV_a-job-queue",
       "KV_a-job-responses",
       "KV_a-worker-registry",
+      "OBJ_a-file-objects",
       "a-JOBS",
       "a-JOBS-DLQ",
     ]);

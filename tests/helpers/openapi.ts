@@ -120,7 +120,7 @@ export class ApiCaller {
     return new ApiCaller(this.baseUrl, this.validator, token);
   }
 
-  /** Sends a request; `body` objects are sent as JSON, strings as they are. */
+  /** Sends a request; `body` objects are sent as JSON, strings and forms as they are. */
   async call(
     method: string,
     path: string,
@@ -131,7 +131,10 @@ export class ApiCaller {
       headers.authorization = `Bearer ${this.token}`;
     }
     let body: BodyInit | undefined;
-    if (typeof opts.body === "string" || opts.body instanceof Uint8Array) {
+    if (
+      typeof opts.body === "string" || opts.body instanceof Uint8Array ||
+      opts.body instanceof FormData
+    ) {
       body = opts.body as BodyInit;
     } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);

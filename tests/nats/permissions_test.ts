@@ -31,10 +31,11 @@ function fenced(subject: string, ns: string): boolean {
   if (subject === "$JS.API.INFO") return true;
   const streamOrBucket = new RegExp(
     `^\\$JS\\.(API\\.(STREAM|CONSUMER|DIRECT)\\.([A-Z*]+\\.)+|ACK\\.|FC\\.)` +
-      `(KV_)?${ns}-`,
+      `(KV_|OBJ_)?${ns}-`,
   );
   return subject.startsWith(`${ns}.`) || subject.startsWith(`_INBOX.${ns}.`) ||
-    subject.startsWith(`$KV.${ns}-`) || streamOrBucket.test(subject);
+    subject.startsWith(`$KV.${ns}-`) || subject.startsWith(`$O.${ns}-`) ||
+    streamOrBucket.test(subject);
 }
 
 /**

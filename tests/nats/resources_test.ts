@@ -36,6 +36,8 @@ Deno.test("two namespaces on one server get disjoint streams and buckets with ev
       "KV_b-job-queue",
       "KV_b-job-responses",
       "KV_b-worker-registry",
+      "OBJ_a-file-objects",
+      "OBJ_b-file-objects",
       "a-JOBS",
       "a-JOBS-DLQ",
       "b-JOBS",

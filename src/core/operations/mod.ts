@@ -7,6 +7,7 @@
 import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
+import * as file from "./file.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
 import * as sysctl from "./sysctl.ts";
@@ -34,7 +35,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, file].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
