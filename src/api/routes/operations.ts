@@ -89,11 +89,8 @@ function routeShape(op: OperationDef, route: RouteDef, item: z.ZodType): RouteSh
   for (const [param, field] of Object.entries(pathFields)) params[param] = shape[field];
   const restShape = Object.fromEntries(Object.entries(shape).filter(([f]) => !inPath.has(f)));
   const withBody = route.method === "post" || route.method === "put";
-  const rest = Object.keys(restShape).length === 0 && !withBody
-    ? "none"
-    : withBody
-    ? "body"
-    : "query";
+  // a POST without fields besides the path's (e.g. a container start) takes no body
+  const rest = Object.keys(restShape).length === 0 ? "none" : withBody ? "body" : "query";
   const query = targetInPath ? z.object({}) : TargetQuery;
   const request = {
     ...(Object.keys(params).length > 0 ? { params: z.object(params) } : {}),

@@ -7,6 +7,7 @@
 import type { OperationDef } from "./define.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
+import * as docker from "./docker.ts";
 import * as file from "./file.ts";
 import * as network from "./network.ts";
 import * as node from "./node.ts";
@@ -35,7 +36,7 @@ export function operationTable(defs: Iterable<OperationDef>): OperationTable {
 
 /** Every operation osapi ships. */
 export const OPERATIONS: OperationTable = operationTable(
-  [system, network, command, node, sysctl, cron, timezone, file].flatMap((domain) =>
+  [system, network, command, node, sysctl, cron, timezone, file, docker].flatMap((domain) =>
     Object.values(domain).filter(isOperation)
   ),
 );
