@@ -296,6 +296,11 @@ export const schema = section("osapi configuration", {
       storage: storage(),
       replicas: replicas(),
     }),
+    file_state: section("where workers record the files they deployed (GET /api/file/stale)", {
+      bucket: str("file-state", "file state bucket (prefixed with <namespace>-)"),
+      storage: storage(),
+      replicas: replicas(),
+    }),
   }),
   api: section("the REST API", {
     server: section("the API server", {

@@ -71,6 +71,51 @@ export interface FileService {
   info(name: string): Promise<FileInfo | undefined>;
   /** Deletes a file; false when there was none. */
   remove(name: string): Promise<boolean>;
+  /** Deployments whose object changed since it was deployed (OSAPI's `StaleDeployment`). */
+  stale(): Promise<StaleDeployment[]>;
+}
+
+/** One file a worker deployed (the file state bucket's value). */
+export interface DeploymentRecord {
+  object_name: string;
+  hostname: string;
+  /** What deployed it: `file` (node.file.deploy). */
+  provider: string;
+  path: string;
+  /** Hex SHA-256 of the content deployed. */
+  sha256: string;
+  deployed_at: string;
+}
+
+/** A deployment whose object has other content now. */
+export interface StaleDeployment {
+  object_name: string;
+  hostname: string;
+  provider: string;
+  path: string;
+  deployed_sha: string;
+  current_sha: string;
+  deployed_at: string;
+}
+
+/** Where a worker records what it deployed (the NATS file state bucket in production). */
+export interface DeploymentLog {
+  record(entry: DeploymentRecord): Promise<void>;
+  /** Forgets the deployment at `path` on this host. */
+  remove(path: string): Promise<void>;
+}
+
+/** The stale deployments of `records` given the stored files' current SHA-256 by name. */
+export function staleDeployments(
+  records: readonly DeploymentRecord[],
+  current: ReadonlyMap<string, string>,
+): StaleDeployment[] {
+  return records.flatMap((r) => {
+    const sha = current.get(r.object_name);
+    if (sha === undefined || sha === r.sha256) return [];
+    const { sha256, ...rest } = r;
+    return [{ ...rest, deployed_sha: sha256, current_sha: sha }];
+  }).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.path.localeCompare(b.path));
 }
 
 /** A stored file with its content (what a worker deploys). */

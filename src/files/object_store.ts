@@ -17,6 +17,7 @@ import {
   jetstreamManager,
 } from "@nats-io/jetstream";
 import {
+  type DeploymentRecord,
   FileConflictError,
   type FileContentType,
   type FileFetch,
@@ -25,7 +26,10 @@ import {
   type FileService,
   type FileUpload,
   sha256Hex,
+  type StaleDeployment,
+  staleDeployments,
 } from "../core/files.ts";
+import { natsDeployments } from "./deployments.ts";
 import { objChunkSubject, objStream, objSubjects, type SubjectRouter } from "../nats/subjects.ts";
 
 /** Chunk size of stored objects (the object store library's default). */
@@ -89,11 +93,13 @@ export class NatsFileStore implements FileService {
   readonly #stream: string;
   #jsm?: Promise<JetStreamManager>;
   #js?: JetStreamClient;
+  readonly #deployments: () => Promise<DeploymentRecord[]>;
 
   constructor(nc: NatsConnection, router: SubjectRouter) {
     this.#nc = nc;
     this.#bucket = router.fileBucket;
     this.#stream = objStream(this.#bucket);
+    this.#deployments = natsDeployments(nc, router);
   }
 
   #manager(): Promise<JetStreamManager> {
@@ -228,6 +234,11 @@ export class NatsFileStore implements FileService {
     });
     await this.#dropChunks(meta.nuid);
     return true;
+  }
+
+  async stale(): Promise<StaleDeployment[]> {
+    const current = new Map((await this.list()).map((f) => [f.name, f.sha256]));
+    return staleDeployments(await this.#deployments(), current);
   }
 
   /** A stored file with its content (chunks read in order); undefined when there is none. */

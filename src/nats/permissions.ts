@@ -149,8 +149,9 @@ function apiPermissions(router: SubjectRouter): Permissions {
  * filter), its own consumer through the durable form; info, pulls and acks only on those names
  * when `hostname` is known (a subject wildcard cannot match a name prefix, so without it any
  * consumer name of the jobs stream). Never a consumer delete, never a stream change. KV writes:
- * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`) and its
- * registry entry (`<host>`), the key layout of src/job/records.ts and src/job/registry.ts.
+ * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`), its
+ * registry entry (`<host>`) and its deployed files (`<host>.<path key>`), the key layouts of
+ * src/job/records.ts, src/job/registry.ts and src/files/deployments.ts.
  */
 function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
   const jobs = router.stream;
@@ -175,6 +176,7 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       kvKeySubject(router.jobBucket, "events.>"),
       kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
       kvKeySubject(router.registryBucket, host ?? ">"),
+      kvKeySubject(router.fileStateBucket, host === undefined ? ">" : `${host}.>`),
       ...objectReads(router),
     ],
     subscribe: [router.inboxWildcard()],

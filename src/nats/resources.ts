@@ -96,7 +96,7 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
 
 /** The KV bucket settings of a namespace: name, ttl (ms), max_bytes, storage, replicas. */
 export function bucketConfigs(config: Config, router: SubjectRouter) {
-  const { kv, audit, registry } = config.nats;
+  const { kv, audit, registry, file_state } = config.nats;
   return [
     {
       name: router.jobBucket,
@@ -125,6 +125,13 @@ export function bucketConfigs(config: Config, router: SubjectRouter) {
       max_bytes: -1,
       storage: registry.storage,
       replicas: registry.replicas,
+    },
+    {
+      name: router.fileStateBucket,
+      ttl: 0,
+      max_bytes: -1,
+      storage: file_state.storage,
+      replicas: file_state.replicas,
     },
   ];
 }

@@ -16,6 +16,7 @@ export function resourceNames(nats: Config["nats"]): ResourceNames {
     auditBucket: nats.audit.bucket,
     registryBucket: nats.registry.bucket,
     fileBucket: nats.objects.bucket,
+    fileStateBucket: nats.file_state.bucket,
   };
 }
 

@@ -27,6 +27,8 @@ export interface ResourceNames {
   registryBucket: string;
   /** The object store of uploaded files. */
   fileBucket: string;
+  /** Files deployed on hosts (`<host>.<path key>`). */
+  fileStateBucket: string;
 }
 
 /** OSAPI's default resource names. */
@@ -38,6 +40,7 @@ export const DEFAULT_NAMES: ResourceNames = {
   auditBucket: "audit-log",
   registryBucket: "worker-registry",
   fileBucket: "file-objects",
+  fileStateBucket: "file-state",
 };
 
 /**
@@ -181,9 +184,18 @@ export class SubjectRouter {
   get registryBucket(): string {
     return this.resource(this.names.registryBucket);
   }
+  get fileStateBucket(): string {
+    return this.resource(this.names.fileStateBucket);
+  }
   /** Every KV bucket of the namespace. */
   get buckets(): string[] {
-    return [this.jobBucket, this.responseBucket, this.auditBucket, this.registryBucket];
+    return [
+      this.jobBucket,
+      this.responseBucket,
+      this.auditBucket,
+      this.registryBucket,
+      this.fileStateBucket,
+    ];
   }
 
   /** The object store of uploaded files (stream `OBJ_<bucket>`). */

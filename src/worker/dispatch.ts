@@ -16,7 +16,7 @@ import { type HostResult, type Job, type JobEvent, OperationInputError } from ".
 import type { Provider } from "./providers/mod.ts";
 import { errorMessage } from "../core/errors.ts";
 import { isPermanentFailure } from "./permanent.ts";
-import type { FileFetch } from "../core/files.ts";
+import type { DeploymentLog, FileFetch } from "../core/files.ts";
 
 /** Headers on a dead-lettered job. */
 export const DLQ_HEADERS = {
@@ -43,6 +43,8 @@ export interface DispatchContext {
   root: string;
   /** Reads files of the object store (see `ProviderContext.files`). */
   files?: FileFetch;
+  /** Records deployed files (see `ProviderContext.deployments`). */
+  deployments?: DeploymentLog;
 }
 
 /** The nak delay before delivery `n + 1`, from `back_off` (last value repeats). */
@@ -181,6 +183,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
         log: log.child(`provider ${provider.type}`),
         root: ctx.root,
         ...(ctx.files ? { files: ctx.files } : {}),
+        ...(ctx.deployments ? { deployments: ctx.deployments } : {}),
       });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);

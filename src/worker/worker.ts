@@ -20,6 +20,7 @@ import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 import { OsapiError } from "../core/errors.ts";
 import { natsFileFetch } from "../files/object_store.ts";
+import { natsDeploymentLog } from "../files/deployments.ts";
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -95,6 +96,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         log,
         root: opts.root ?? "/",
         files: natsFileFetch(nc, router),
+        deployments: natsDeploymentLog(nc, router, hostname),
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       recover: () => ensure().then(() => {}),

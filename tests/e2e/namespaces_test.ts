@@ -40,7 +40,7 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
         [...consumers.keys()].filter((n) => n.startsWith(`KV_${ns}-`)).length;
       if (
         (consumers.get("a-JOBS")?.length ?? 0) >= 3 &&
-        (consumers.get("b-JOBS")?.length ?? 0) >= 3 && buckets("a") >= 4 && buckets("b") >= 4
+        (consumers.get("b-JOBS")?.length ?? 0) >= 3 && buckets("a") >= 5 && buckets("b") >= 5
       ) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -60,6 +60,7 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
     );
     assert.deepEqual(of("a"), [
       "KV_a-audit-log",
+      "KV_a-file-state",
       "KV_a-job-queue",
       "KV_a-job-responses",
       "KV_a-worker-registry",

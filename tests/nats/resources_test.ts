@@ -29,10 +29,12 @@ Deno.test("two namespaces on one server get disjoint streams and buckets with ev
     for await (const si of jsm.streams.list()) names.push(si.config.name);
     assert.deepEqual(names.sort(), [
       "KV_a-audit-log",
+      "KV_a-file-state",
       "KV_a-job-queue",
       "KV_a-job-responses",
       "KV_a-worker-registry",
       "KV_b-audit-log",
+      "KV_b-file-state",
       "KV_b-job-queue",
       "KV_b-job-responses",
       "KV_b-worker-registry",

@@ -64,6 +64,7 @@ Deno.test("streams, buckets and consumers follow OSAPI's names", () => {
     "a-job-responses",
     "a-audit-log",
     "a-worker-registry",
+    "a-file-state",
   ]);
   assert.equal(r.anyConsumer("query"), "a-any-query");
   assert.equal(r.workerConsumer("h1"), "a-worker-h1");

@@ -48,6 +48,21 @@ const FileUploadResponse = z.object({
 const FileDeleteResponse = z.object({ name: z.string(), deleted: z.boolean() })
   .openapi("FileDeleteResponse");
 
+const StaleDeployment = z.object({
+  object_name: z.string(),
+  hostname: z.string(),
+  provider: z.string().meta({ description: "what deployed it (file: node.file.deploy)" }),
+  path: z.string(),
+  deployed_sha: z.string(),
+  current_sha: z.string(),
+  deployed_at: z.string(),
+}).openapi("StaleDeployment");
+
+const StaleDeploymentsResponse = z.object({
+  stale: z.array(StaleDeployment),
+  total: z.number().int(),
+}).openapi("StaleDeploymentsResponse");
+
 const NameParam = z.object({
   name: z.string().min(1).max(255).regex(FILE_NAME).openapi({
     param: { name: "name", in: "path" },
@@ -167,6 +182,27 @@ export function fileRoutes(deps: AppDeps): ApiApp {
     async (c) => {
       const list = await filesOf(deps).list();
       return c.json({ files: list, total: list.length }, 200);
+    },
+  );
+
+  // before /{name}
+  app.openapi(
+    securedRoute("file:read", {
+      method: "get",
+      path: "/stale",
+      operationId: "GetFileStale",
+      tags: [TAG],
+      summary: "Deployments whose file changed in the object store since they were deployed",
+      responses: {
+        200: {
+          description: "the stale deployments (may be none)",
+          content: { "application/json": { schema: StaleDeploymentsResponse } },
+        },
+      },
+    }, [503]),
+    async (c) => {
+      const stale = await filesOf(deps).stale();
+      return c.json({ stale, total: stale.length }, 200);
     },
   );
 

@@ -47,6 +47,8 @@ export const fileDeploy = provide(fileDeployOp, async (input, ctx) => {
       now.uid === uid && now.gid === gid;
     ctx.signal.throwIfAborted();
     if (!inPlace) await writeFileAtomic(file, obj.data, mode, uid, gid);
+    const deployed_at = new Date().toISOString();
+    let recorded = false;
     await editManifest(ctx.root, (m) => {
       const prev = m[input.path];
       if (inPlace && prev?.sha256 === sha256 && prev.object_name === input.object_name) {
@@ -58,10 +60,20 @@ export const fileDeploy = provide(fileDeployOp, async (input, ctx) => {
         mode: octal(mode),
         uid,
         gid,
-        deployed_at: new Date().toISOString(),
+        deployed_at,
       };
-      return true;
+      return recorded = true;
     });
+    if (recorded) {
+      await ctx.deployments?.record({
+        object_name: input.object_name,
+        hostname: ctx.hostname,
+        provider: "file",
+        path: input.path,
+        sha256,
+        deployed_at,
+      });
+    }
     return !inPlace;
   });
   if (changed) ctx.log.info("file deployed", { path: input.path, object: input.object_name });

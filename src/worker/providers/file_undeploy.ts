@@ -23,6 +23,7 @@ export const fileUndeploy = provide(fileUndeployOp, async (input, ctx) => {
     ctx.signal.throwIfAborted();
     await removeIfExists(file);
     await editManifest(ctx.root, (m) => delete m[input.path]);
+    await ctx.deployments?.remove(input.path);
     return true;
   });
   if (changed) ctx.log.info("file undeployed", { path: input.path });

@@ -1,6 +1,6 @@
 /** The contract every host provider fulfils, and how a provider is built from its declaration. */
 import type { Logger } from "../../log.ts";
-import type { FileFetch } from "../../core/files.ts";
+import type { DeploymentLog, FileFetch } from "../../core/files.ts";
 import {
   checkInput,
   type InputOf,
@@ -24,6 +24,8 @@ export interface ProviderContext {
   root: string;
   /** Reads a file of the object store (set by the worker; absent: no file store). */
   files?: FileFetch;
+  /** Where deployed files are recorded for the API (set by the worker; absent: nowhere). */
+  deployments?: DeploymentLog;
 }
 
 /**

@@ -99,6 +99,29 @@ Deno.test("files through the API: upload, list, get, deploy, status, undeploy, d
   assert.equal(missingObject[0].status, "failed");
   assert.match(String(missingObject[0].error), /no file named absent\.conf/);
 
+  // the object changes: both deployments are stale until deployed again
+  const stale = async () => {
+    const r = await fileCall(api, "GET", "/api/file/stale", "GetFileStale");
+    assert.equal(r.total, r.stale.length);
+    return (r.stale as Record<string, unknown>[]).map((s) => [s.hostname, s.path, s.provider]);
+  };
+  assert.deepEqual(await stale(), []);
+  const v2 = await upload(api.admin, "nginx.conf", "worker_processes 4;\n", "?force=true");
+  assert.equal(v2.status, 201, v2.text);
+  assert.deepEqual(await stale(), [
+    ["host-a", "/etc/nginx/nginx.conf", "file"],
+    ["host-b", "/etc/nginx/nginx.conf", "file"],
+  ]);
+  const first = (await fileCall(api, "GET", "/api/file/stale", "GetFileStale")).stale[0];
+  assert.deepEqual([first.deployed_sha, first.current_sha], [sha, v2.body.sha256]);
+  await call("POST", "host-b/file/undeploy", "PostNodeFileUndeploy", {
+    path: "/etc/nginx/nginx.conf",
+  }, 202);
+  assert.deepEqual(await stale(), [["host-a", "/etc/nginx/nginx.conf", "file"]]);
+  const redeployed = await call("POST", "host-a/file/deploy", "PostNodeFileDeploy", spec, 202);
+  assert.equal(redeployed[0].changed, true);
+  assert.deepEqual(await stale(), []);
+
   const undeployed = await call("POST", "host-a/file/undeploy", "PostNodeFileUndeploy", {
     path: "/etc/nginx/nginx.conf",
   }, 202);
