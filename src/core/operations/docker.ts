@@ -147,7 +147,19 @@ function dockerOp<const In extends InputSchema>(
 }
 
 const base = "container/docker";
-const byId = (suffix = "") => ({ path: `${base}/{id}${suffix}`, params: { id: "id" } });
+/** A route at `container/docker/{id}<suffix>`; modify routes answer 202 as OSAPI's. */
+const idRoute = (
+  method: RouteDef["method"],
+  suffix: string,
+  operationId: string,
+  collection: string,
+  extra: Partial<RouteDef> = {},
+) =>
+  nodeRoute(method, `${base}/{id}${suffix}`, operationId, TAG, collection, {
+    params: { id: "id" },
+    ...(method === "get" ? {} : { status: 202 }),
+    ...extra,
+  });
 
 /** `node.docker.list`: the host's containers. */
 export const dockerList = dockerOp("list", {
@@ -178,16 +190,7 @@ export const dockerGet = dockerOp("get", {
     network_settings: z.record(z.string(), z.string()).optional(),
     health: z.string().optional(),
   }),
-  route: nodeRoute(
-    "get",
-    byId().path,
-    "GetNodeContainerDockerByID",
-    TAG,
-    "DockerDetailCollectionResponse",
-    {
-      params: byId().params,
-    },
-  ),
+  route: idRoute("get", "", "GetNodeContainerDockerByID", "DockerDetailCollectionResponse"),
 });
 
 /** `node.docker.create`: a new container (started unless `auto_start` is false). */
@@ -230,17 +233,7 @@ export const dockerDelete = dockerOp("delete", {
     force: flag("Remove it even when it runs.").optional(),
   }),
   result: action,
-  route: nodeRoute(
-    "delete",
-    byId().path,
-    "DeleteNodeContainerDockerByID",
-    TAG,
-    "DockerActionCollectionResponse",
-    {
-      params: byId().params,
-      status: 202,
-    },
-  ),
+  route: idRoute("delete", "", "DeleteNodeContainerDockerByID", "DockerActionCollectionResponse"),
 });
 
 /** `node.docker.start`: starts a container. */
@@ -250,16 +243,11 @@ export const dockerStart = dockerOp("start", {
   summary: "Start a container on the target nodes",
   input: idInput,
   result: action,
-  route: nodeRoute(
+  route: idRoute(
     "post",
-    byId("/start").path,
+    "/start",
     "PostNodeContainerDockerStart",
-    TAG,
     "DockerActionCollectionResponse",
-    {
-      params: byId().params,
-      status: 202,
-    },
   ),
 });
 
@@ -274,18 +262,9 @@ export const dockerStop = dockerOp("stop", {
       .optional(),
   }),
   result: action,
-  route: nodeRoute(
-    "post",
-    byId("/stop").path,
-    "PostNodeContainerDockerStop",
-    TAG,
-    "DockerActionCollectionResponse",
-    {
-      params: byId().params,
-      status: 202,
-      request: "DockerStopRequest",
-    },
-  ),
+  route: idRoute("post", "/stop", "PostNodeContainerDockerStop", "DockerActionCollectionResponse", {
+    request: "DockerStopRequest",
+  }),
 });
 
 /** `node.docker.exec`: runs a command in a running container. */
@@ -305,18 +284,10 @@ export const dockerExec = dockerOp("exec", {
     exit_code: z.number().int(),
     changed: z.boolean(),
   }),
-  route: nodeRoute(
-    "post",
-    byId("/exec").path,
-    "PostNodeContainerDockerExec",
-    EXEC_TAG,
-    "DockerExecCollectionResponse",
-    {
-      params: byId().params,
-      status: 202,
-      request: "DockerExecRequest",
-    },
-  ),
+  route: idRoute("post", "/exec", "PostNodeContainerDockerExec", "DockerExecCollectionResponse", {
+    request: "DockerExecRequest",
+    tags: [EXEC_TAG],
+  }),
   args: ["id", "command"],
 });
 
