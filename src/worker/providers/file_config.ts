@@ -116,21 +116,22 @@ export async function idName(root: string, db: "passwd" | "group", id: number): 
 
 /**
  * Writes `data` at `file` atomically (a temporary file beside it, then a rename) with `mode`
- * and owner `uid:gid`, creating missing parent directories (0755).
+ * and owner `uid:gid` (undefined: the worker's own), creating missing parent directories
+ * (0755).
  */
 export async function writeFileAtomic(
   file: string,
   data: Uint8Array,
   mode: number,
-  uid: number,
-  gid: number,
+  uid: number | undefined,
+  gid: number | undefined,
 ): Promise<void> {
   const dir = file.slice(0, file.lastIndexOf("/")) || "/";
   await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
   const tmp = `${file}.osapi-tmp-${crypto.randomUUID()}`;
   try {
     await Deno.writeFile(tmp, data, { mode: 0o600, createNew: true });
-    await Deno.chown(tmp, uid, gid);
+    if (uid !== undefined || gid !== undefined) await Deno.chown(tmp, uid ?? null, gid ?? null);
     await Deno.chmod(tmp, mode);
     await Deno.rename(tmp, file);
   } catch (e) {

@@ -39,14 +39,15 @@ export const fileDeploy = provide(fileDeployOp, async (input, ctx) => {
     const now = await onDisk(file, input.path);
     const uid = input.owner !== undefined
       ? await resolveId(ctx.root, "passwd", input.owner)
-      : now?.uid ?? 0;
+      : now?.uid;
     const gid = input.group !== undefined
       ? await resolveId(ctx.root, "group", input.group)
-      : now?.gid ?? 0;
+      : now?.gid;
     const inPlace = now !== undefined && now.sha256 === sha256 && now.mode === octal(mode) &&
-      now.uid === uid && now.gid === gid;
+      (uid === undefined || now.uid === uid) && (gid === undefined || now.gid === gid);
     ctx.signal.throwIfAborted();
     if (!inPlace) await writeFileAtomic(file, obj.data, mode, uid, gid);
+    const after = await onDisk(file, input.path);
     const deployed_at = new Date().toISOString();
     let recorded = false;
     await editManifest(ctx.root, (m) => {
@@ -58,8 +59,8 @@ export const fileDeploy = provide(fileDeployOp, async (input, ctx) => {
         object_name: input.object_name,
         sha256,
         mode: octal(mode),
-        uid,
-        gid,
+        uid: after?.uid ?? 0,
+        gid: after?.gid ?? 0,
         deployed_at,
       };
       return recorded = true;

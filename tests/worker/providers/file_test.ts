@@ -110,6 +110,11 @@ Deno.test("file deploy/status/undeploy on a temporary root", async () => {
     const manifest = JSON.parse(await Deno.readTextFile(`${root}/${DEPLOY_MANIFEST}`));
     assert.equal(manifest["/etc/app/app.conf"].object_name, "v2.conf");
 
+    // without owner/group a new file is the worker's own (no chown to root)
+    await deploy({ object_name: "app.conf", path: "/srv/own.conf" });
+    const own = await Deno.stat(`${root}/srv/own.conf`);
+    assert.deepEqual([own.uid, own.gid, own.mode! & 0o7777], [Deno.uid(), Deno.gid(), 0o644]);
+
     // refusals: unknown object, unknown owner, a directory in the way, a file osapi did not deploy
     await assert.rejects(
       deploy({ object_name: "nope", path: "/etc/x" }),
