@@ -21,6 +21,7 @@ import { buildDocument, type OpenApiDocument, registerSecurityScheme } from "./o
 import {
   type AgentService,
   type AuditLog,
+  type FileService,
   type HealthService,
   type JobService,
   NO_BACKEND,
@@ -30,6 +31,7 @@ import { problemResponse } from "./problem.ts";
 import { newApp } from "./route.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { FILE_UPLOAD_PATH, fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/job.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -51,6 +53,8 @@ export interface CreateAppOptions {
   security?: SecurityService;
   /** The agents (default: none; `/api/agent*` answer 503). */
   agents?: AgentService;
+  /** The file object store (default: none; `/api/file*` answer 503). */
+  files?: FileService;
   log: Logger;
   /** HS256 key of bearer tokens (default: `api.server.security.signing_key`). */
   signingKey?: string;
@@ -93,6 +97,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     audit,
     security: opts.security,
     agents: opts.agents,
+    files: opts.files,
     started: new Date(),
   };
 
@@ -132,14 +137,13 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
   );
   const maxBody = config.api.server.max_body;
   // Requests without a body (GET, DELETE...) pass through: Hono's bodyLimit skips them itself.
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) =>
-        problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) =>
+      problemResponse(c, 413, `request body larger than ${maxBody} bytes (api.server.max_body)`),
+  });
+  // file uploads have their own limit (nats.objects.max_file_size, see routes/files.ts)
+  app.use("*", (c, next) => c.req.path === FILE_UPLOAD_PATH ? next() : limitBody(c, next));
 
   let doc: OpenApiDocument | undefined;
   const document = () => (doc ??= buildDocument(app));
@@ -150,6 +154,7 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     app.route(`${prefix}/audit`, auditRoutes(deps, mount));
   }
   registerOperationRoutes(app, deps, deps.operations);
+  app.route(FILE_UPLOAD_PATH, fileRoutes(deps));
   app.route("/", metaRoutes(deps, document));
   registerSecurityRoutes(app, deps);
   registerAgentRoutes(app, deps);

@@ -63,13 +63,15 @@ export class ApiClient {
     }
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    // a form (file upload) goes as multipart/form-data, anything else as JSON
+    const form = opts.body instanceof FormData ? opts.body : undefined;
+    if (opts.body !== undefined && !form) headers["content-type"] = "application/json";
     let res: Response;
     try {
       res = await fetch(url, {
         method,
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        body: form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
       });
     } catch (e) {

@@ -8,6 +8,7 @@ import type { ApiMetrics } from "./metrics.ts";
 import type {
   AgentService,
   AuditLog,
+  FileService,
   HealthService,
   JobService,
   SecurityService,
@@ -50,6 +51,8 @@ export interface AppDeps {
   security?: SecurityService;
   /** The agents (absent: `/api/agent*` answers 503). */
   agents?: AgentService;
+  /** The file object store (absent: `/api/file*` answer 503). */
+  files?: FileService;
   /** When the app was created (uptime in /health/status). */
   started: Date;
 }

@@ -6,6 +6,7 @@
  */
 export type { JobService } from "../core/job.ts";
 export type { AgentService, DrainResult } from "../core/agent_service.ts";
+export type { FileService } from "../core/files.ts";
 import type { SecurityInfo } from "../core/security.ts";
 
 /** The outcome of one check: ok, or what is wrong. */

@@ -14,6 +14,7 @@ import { rememberTokenLookup, unauthorizedHint } from "./hints.ts";
 import { keyValues, type LayoutOptions, printJson, resultsTable, table } from "./client_output.ts";
 import { type Collection, registerOperationCommands } from "./client_operations.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
+import { registerFiles } from "./client_files.ts";
 
 type Row = Record<string, unknown>;
 type AnyCommand = Command<unknown[], Record<string, unknown>>;
@@ -353,6 +354,7 @@ export function registerClient(program: Command, operations: OperationTable = OP
   registerJob(client);
   registerHealth(client);
   registerAudit(client);
+  registerFiles(client, { clientFor, call });
   client.command("metrics")
     .description("GET /metrics (Prometheus text)")
     .action(async (_opts, cmd) => {

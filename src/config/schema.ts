@@ -299,6 +299,18 @@ export const schema = section("osapi configuration", {
       storage: storage(),
       replicas: replicas(),
     }),
+    objects: section("file object store (POST /api/file, file deploy)", {
+      bucket: str("file-objects", "object store bucket (prefixed with <namespace>-)"),
+      max_bytes: size("1GiB", "object store size limit"),
+      max_file_size: size("64MiB", "largest file accepted by POST /api/file"),
+      storage: storage(),
+      replicas: replicas(),
+    }),
+    file_state: section("where workers record the files they deployed (GET /api/file/stale)", {
+      bucket: str("file-state", "file state bucket (prefixed with <namespace>-)"),
+      storage: storage(),
+      replicas: replicas(),
+    }),
   }),
   api: section("the REST API", {
     server: section("the API server", {

@@ -48,6 +48,11 @@ export const PERMISSIONS = [
   "power:execute",
   "agent:read",
   "agent:write",
+  "file:read",
+  "file:write",
+  "docker:read",
+  "docker:write",
+  "docker:execute",
 ] as const;
 
 /** One API permission (`resource:verb`). */
@@ -62,7 +67,7 @@ export function isPermission(p: string): p is Permission {
 
 /** The read/write permissions of the node domains (OSAPI's names): `write` has all of them. */
 const NODE_DOMAIN_PERMISSIONS = PERMISSIONS.filter((p) =>
-  /^(node|sysctl|cron|timezone|package|service|process|ntp|certificate|log|user):(read|write)$/
+  /^(node|sysctl|cron|timezone|package|service|process|ntp|certificate|log|user|file|docker):(read|write)$/
     .test(p)
 );
 

@@ -3,11 +3,11 @@
  * subject router (or its JetStream API names), so permissions follow the names the components
  * really use:
  * - `api`: publishes jobs, collects results, reads (direct gets only) and writes every bucket of
- *   its namespace, reads the jobs and DLQ streams; never consumes jobs for a worker nor answers
- *   them, and creates no consumer at all.
+ *   its namespace, reads the jobs and DLQ streams, reads and writes the file object store;
+ *   never consumes jobs for a worker nor answers them, and creates no consumer at all.
  * - `worker`: consumes jobs through the consumers of its namespace's jobs stream, acks them,
- *   writes records, results and heartbeats, publishes results and dead jobs; never publishes jobs
- *   and never touches the audit log.
+ *   writes records, results and heartbeats, publishes results and dead jobs, reads the file
+ *   object store (direct gets); never publishes jobs and never touches the audit log.
  * - `component`: the union of both (one process running API and worker).
  * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
  *   and reads its streams' info; publishes nothing else.
@@ -43,7 +43,15 @@
  * need `isolation: account` (or operator mode): the server's messages stay in the account.
  */
 import type { NATS_ROLES } from "../config/schema.ts";
-import { JS_API, kvKeySubject, kvKeysWildcard, kvStream, type SubjectRouter } from "./subjects.ts";
+import {
+  JS_API,
+  kvKeySubject,
+  kvKeysWildcard,
+  kvStream,
+  objStream,
+  objWildcard,
+  type SubjectRouter,
+} from "./subjects.ts";
 import { sanitizeToken } from "../core/targets.ts";
 
 /** A permission set a server-side user can be given. */
@@ -77,6 +85,28 @@ function kvAccess(bucket: string): string[] {
   ];
 }
 
+/**
+ * Reading the file object store: its metadata and chunks by (batched) direct gets, never through
+ * a consumer (the object store library's get/list create push consumers; src/files/ reads
+ * without them).
+ */
+function objectReads(router: SubjectRouter): string[] {
+  const stream = objStream(router.fileBucket);
+  return [
+    JS_API.stream("MSG.GET", stream),
+    JS_API.directGet(stream, ""),
+    JS_API.directGet(stream),
+  ];
+}
+
+/**
+ * Writing the file object store: chunks and metadata (replaced chunks are dropped by a subject
+ * rollup, never a stream purge).
+ */
+function objectWrites(router: SubjectRouter): string[] {
+  return [objWildcard(router.fileBucket)];
+}
+
 /** Describing the namespace's streams and buckets (`ensureResources` verifies they exist). */
 function streamInfo(router: SubjectRouter): string[] {
   return [JS_API.info, ...router.streams.map((s) => JS_API.stream("INFO", s))];
@@ -106,6 +136,8 @@ function apiPermissions(router: SubjectRouter): Permissions {
       JS_API.directGet(dlq, ""),
       JS_API.directGet(dlq),
       ...router.buckets.flatMap(kvAccess),
+      ...objectReads(router),
+      ...objectWrites(router),
     ],
     subscribe: [
       router.resultsWildcard(),
@@ -122,8 +154,9 @@ function apiPermissions(router: SubjectRouter): Permissions {
  * filter), its own consumer through the durable form; info, pulls and acks only on those names
  * when `hostname` is known (a subject wildcard cannot match a name prefix, so without it any
  * consumer name of the jobs stream). Never a consumer delete, never a stream change. KV writes:
- * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`) and its
- * registry entries (`<host>`, `facts.<host>`), the key layout of src/job/records.ts and src/job/registry.ts.
+ * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`), its
+ * registry entries (`<host>`, `facts.<host>`) and its deployed files (`<host>.<path key>`), the
+ * key layouts of src/job/records.ts, src/job/registry.ts and src/files/deployments.ts.
  */
 function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
   const jobs = router.stream;
@@ -152,6 +185,8 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       // reads its drain state (one key; a message get names no key, so any host's state)
       JS_API.directGet(kvStream(router.stateBucket), kvKeySubject(router.stateBucket, host ?? ">")),
       JS_API.stream("MSG.GET", kvStream(router.stateBucket)),
+      kvKeySubject(router.fileStateBucket, host === undefined ? ">" : `${host}.>`),
+      ...objectReads(router),
     ],
     // and hears changes to it (the put itself, published on the key's subject)
     subscribe: [router.inboxWildcard(), kvKeySubject(router.stateBucket, host ?? ">")],

@@ -17,7 +17,7 @@ import {
 import { Kvm } from "@nats-io/kv";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
-import { kvStream, type SubjectRouter } from "./subjects.ts";
+import { kvStream, objStream, objSubjects, type SubjectRouter } from "./subjects.ts";
 import { nanos } from "@nats-io/nats-core";
 import { OsapiError } from "../core/errors.ts";
 import {
@@ -55,6 +55,7 @@ const limit = (n: number) => (n < 0 ? -1 : n);
 export function streamConfigs(config: Config, router: SubjectRouter): Partial<StreamConfig>[] {
   const s = config.nats.stream;
   const d = config.nats.dlq;
+  const o = config.nats.objects;
   return [
     {
       name: router.stream,
@@ -78,12 +79,24 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
       num_replicas: d.replicas,
       discard: DiscardPolicy.Old,
     },
+    {
+      // the object store of uploaded files, configured as @nats-io/obj creates one
+      name: objStream(router.fileBucket),
+      subjects: Object.values(objSubjects(router.fileBucket)),
+      retention: RetentionPolicy.Limits,
+      max_bytes: limit(o.max_bytes),
+      storage: storageOf(o.storage),
+      num_replicas: o.replicas,
+      discard: DiscardPolicy.New,
+      allow_direct: true,
+      allow_rollup_hdrs: true,
+    },
   ];
 }
 
 /** The KV bucket settings of a namespace: name, ttl (ms), max_bytes, storage, replicas. */
 export function bucketConfigs(config: Config, router: SubjectRouter) {
-  const { kv, audit, registry, state } = config.nats;
+  const { kv, audit, registry, state, file_state } = config.nats;
   return [
     {
       name: router.jobBucket,
@@ -119,6 +132,13 @@ export function bucketConfigs(config: Config, router: SubjectRouter) {
       max_bytes: -1,
       storage: state.storage,
       replicas: state.replicas,
+    },
+    {
+      name: router.fileStateBucket,
+      ttl: 0,
+      max_bytes: -1,
+      storage: file_state.storage,
+      replicas: file_state.replicas,
     },
   ];
 }

@@ -16,6 +16,8 @@ export function resourceNames(nats: Config["nats"]): ResourceNames {
     auditBucket: nats.audit.bucket,
     registryBucket: nats.registry.bucket,
     stateBucket: nats.state.bucket,
+    fileBucket: nats.objects.bucket,
+    fileStateBucket: nats.file_state.bucket,
   };
 }
 

@@ -26,6 +26,10 @@ export interface ResourceNames {
   auditBucket: string;
   registryBucket: string;
   stateBucket: string;
+  /** The object store of uploaded files. */
+  fileBucket: string;
+  /** Files deployed on hosts (`<host>.<path key>`). */
+  fileStateBucket: string;
 }
 
 /** OSAPI's default resource names. */
@@ -37,6 +41,8 @@ export const DEFAULT_NAMES: ResourceNames = {
   auditBucket: "audit-log",
   registryBucket: "worker-registry",
   stateBucket: "agent-state",
+  fileBucket: "file-objects",
+  fileStateBucket: "file-state",
 };
 
 /**
@@ -184,6 +190,9 @@ export class SubjectRouter {
   get stateBucket(): string {
     return this.resource(this.names.stateBucket);
   }
+  get fileStateBucket(): string {
+    return this.resource(this.names.fileStateBucket);
+  }
   /** Every KV bucket of the namespace. */
   get buckets(): string[] {
     return [
@@ -192,7 +201,13 @@ export class SubjectRouter {
       this.auditBucket,
       this.registryBucket,
       this.stateBucket,
+      this.fileStateBucket,
     ];
+  }
+
+  /** The object store of uploaded files (stream `OBJ_<bucket>`). */
+  get fileBucket(): string {
+    return this.resource(this.names.fileBucket);
   }
 
   /** The shared durable consumer for `_any` jobs of `kind`. */
@@ -220,9 +235,14 @@ export class SubjectRouter {
     return this.subject(`jobs.${kind}.>`);
   }
 
-  /** Every stream of the namespace: jobs, DLQ and the streams backing the KV buckets. */
+  /** Every stream of the namespace: jobs, DLQ, the streams backing the KV buckets and files. */
   get streams(): string[] {
-    return [this.stream, this.dlqStream, ...this.buckets.map((b) => kvStream(b))];
+    return [
+      this.stream,
+      this.dlqStream,
+      ...this.buckets.map((b) => kvStream(b)),
+      objStream(this.fileBucket),
+    ];
   }
 }
 
@@ -237,6 +257,26 @@ export function namespaceAccount(namespace: string): string {
 /** The stream backing a KV bucket (`KV_<bucket>`). */
 export function kvStream(bucket: string): string {
   return `KV_${bucket}`;
+}
+
+/** The stream backing an object store (`OBJ_<bucket>`). */
+export function objStream(bucket: string): string {
+  return `OBJ_${bucket}`;
+}
+
+/** The subjects of an object store's chunks and metadata (`$O.<bucket>.C.>`, `$O.<bucket>.M.>`). */
+export function objSubjects(bucket: string): { chunks: string; meta: string } {
+  return { chunks: `$O.${bucket}.C.>`, meta: `$O.${bucket}.M.>` };
+}
+
+/** The subject of the chunks of one object (`$O.<bucket>.C.<nuid>`). */
+export function objChunkSubject(bucket: string, nuid: string): string {
+  return `$O.${bucket}.C.${nuid}`;
+}
+
+/** Wildcard over every subject of an object store (`$O.<bucket>.>`). */
+export function objWildcard(bucket: string): string {
+  return `$O.${bucket}.>`;
 }
 
 /** The subject of one key (or key pattern, e.g. `events.>`) of a KV bucket (`$KV.<bucket>.<key>`). */

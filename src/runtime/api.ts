@@ -4,13 +4,20 @@
  * client, health, audit log) and serves HTTP. Used by `api server start` and `serve`.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { AgentService, AuditLog, HealthService, SecurityService } from "../api/ports.ts";
+import type {
+  AgentService,
+  AuditLog,
+  FileService,
+  HealthService,
+  SecurityService,
+} from "../api/ports.ts";
 import { type ApiServer, startApiServer } from "../api/server.ts";
 import { NatsAuditLog } from "../audit/nats_audit_log.ts";
 import { securityInfo } from "../nats_auth/security_info.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { NatsAgentService } from "../job/agents.ts";
 import { createJobClient, type JobClient } from "../job/client.ts";
+import { NatsFileStore } from "../files/object_store.ts";
 import { NatsHealth, type NatsHealthOptions } from "../health/nats_health.ts";
 import type { Logger } from "../log.ts";
 import { connectNats } from "../nats/connect.ts";
@@ -23,6 +30,7 @@ export interface ApiServices {
   audit: AuditLog;
   security: SecurityService;
   agents: AgentService;
+  files: FileService;
 }
 
 /** The API's services over one open connection, for the namespace `namespace`. */
@@ -43,6 +51,7 @@ export function natsApiServices(
       registryTtlMs: config.nats.registry.ttl,
       autoAccept: config.nats.state.auto_accept,
     }),
+    files: new NatsFileStore(nc, router),
   };
 }
 

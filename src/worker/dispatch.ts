@@ -16,6 +16,7 @@ import { type HostResult, type Job, type JobEvent, OperationInputError } from ".
 import type { Provider } from "./providers/mod.ts";
 import { errorMessage } from "../core/errors.ts";
 import { isPermanentFailure } from "./permanent.ts";
+import type { DeploymentLog, FileFetch } from "../core/files.ts";
 
 /** Headers on a dead-lettered job. */
 export const DLQ_HEADERS = {
@@ -40,6 +41,10 @@ export interface DispatchContext {
   log: Logger;
   /** The providers' root directory (see `ProviderContext.root`). */
   root: string;
+  /** Reads files of the object store (see `ProviderContext.files`). */
+  files?: FileFetch;
+  /** Records deployed files (see `ProviderContext.deployments`). */
+  deployments?: DeploymentLog;
 }
 
 /** The nak delay before delivery `n + 1`, from `back_off` (last value repeats). */
@@ -177,6 +182,8 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
         signal: ctx.signal,
         log: log.child(`provider ${provider.type}`),
         root: ctx.root,
+        ...(ctx.files ? { files: ctx.files } : {}),
+        ...(ctx.deployments ? { deployments: ctx.deployments } : {}),
       });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);

@@ -20,6 +20,8 @@ import { AgentStateWatch, FactsReporter } from "./agent_watch.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
 import { Slots } from "./slots.ts";
 import { OsapiError } from "../core/errors.ts";
+import { natsFileFetch } from "../files/object_store.ts";
+import { natsDeploymentLog } from "../files/deployments.ts";
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -94,6 +96,8 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         signal: new AbortController().signal,
         log,
         root: opts.root ?? "/",
+        files: natsFileFetch(nc, router),
+        deployments: natsDeploymentLog(nc, router, hostname),
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       facts: new FactsReporter(wc.facts.interval, wc.conditions, log),

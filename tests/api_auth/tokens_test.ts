@@ -66,6 +66,8 @@ Deno.test("role table: defaults, custom roles, overrides, permissions claim", ()
     "agent:read",
     "certificate:read",
     "cron:read",
+    "docker:read",
+    "file:read",
     "health:read",
     "job:read",
     "log:read",

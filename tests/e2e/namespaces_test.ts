@@ -40,13 +40,15 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
         [...consumers.keys()].filter((n) => n.startsWith(`KV_${ns}-`)).length;
       if (
         (consumers.get("a-JOBS")?.length ?? 0) >= 3 &&
-        (consumers.get("b-JOBS")?.length ?? 0) >= 3 && buckets("a") >= 4 && buckets("b") >= 4
+        (consumers.get("b-JOBS")?.length ?? 0) >= 3 && buckets("a") >= 5 && buckets("b") >= 5
       ) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const streams = [...consumers.keys()].sort();
     const of = (ns: string) =>
-      streams.filter((n) => n.startsWith(`${ns}-`) || n.startsWith(`KV_${ns}-`));
+      streams.filter((n) =>
+        n.startsWith(`${ns}-`) || n.startsWith(`KV_${ns}-`) || n.startsWith(`OBJ_${ns}-`)
+      );
     assert.deepEqual(
       of("a").map((n) => n.replace(/(^|_)a-/, "$1")),
       of("b").map((n) => n.replace(/(^|_)b-/, "$1")),
@@ -59,9 +61,11 @@ Deno.test("two osapi instances (namespaces a and b) on one nats-server: disjoint
     assert.deepEqual(of("a"), [
       "KV_a-agent-state",
       "KV_a-audit-log",
+      "KV_a-file-state",
       "KV_a-job-queue",
       "KV_a-job-responses",
       "KV_a-worker-registry",
+      "OBJ_a-file-objects",
       "a-JOBS",
       "a-JOBS-DLQ",
     ]);

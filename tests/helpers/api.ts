@@ -224,6 +224,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
       jobs,
       health: opts.health ?? services?.health,
       audit: services?.audit,
+      files: services?.files,
       security: { info: (key) => securityInfo(config, key) },
       agents: services?.agents,
       log,

@@ -28,13 +28,19 @@ export class OpenApiValidator {
     }));
   }
 
-  /** The path template matching a concrete path (static templates win). */
-  template(path: string): string {
+  /**
+   * The path template matching a concrete path (static templates win, then those serving
+   * `method`, then those with fewer parameters: `/docker/pull` before `/docker/{id}`).
+   */
+  template(path: string, method?: string): string {
     const paths = this.doc.paths as Json;
     if (paths[path]) return path;
-    const hit = this.#templates.find((t) => t.regex.test(path));
-    if (!hit) throw new Error(`no OpenAPI path matches ${path}`);
-    return hit.template;
+    const params = (t: string) => t.split("{").length;
+    const serves = (t: string) => method !== undefined && method in (paths[t] as Json) ? 0 : 1;
+    const hits = this.#templates.filter((t) => t.regex.test(path)).map((t) => t.template)
+      .sort((a, b) => serves(a) - serves(b) || params(a) - params(b));
+    if (hits.length === 0) throw new Error(`no OpenAPI path matches ${path}`);
+    return hits[0];
   }
 
   /**
@@ -43,8 +49,8 @@ export class OpenApiValidator {
    */
   check(method: string, url: string, status: number, contentType: string, body: string): unknown {
     const path = new URL(url, "http://x").pathname;
-    const template = this.template(path);
     const m = method.toLowerCase();
+    const template = this.template(path, m);
     const op = ((this.doc.paths as Json)[template] as Json)[m] as Json | undefined;
     if (!op) throw new Error(`${method} ${template} is not documented`);
     const response = (op.responses as Json)[String(status)] as Json | undefined;
@@ -120,7 +126,7 @@ export class ApiCaller {
     return new ApiCaller(this.baseUrl, this.validator, token);
   }
 
-  /** Sends a request; `body` objects are sent as JSON, strings as they are. */
+  /** Sends a request; `body` objects are sent as JSON, strings and forms as they are. */
   async call(
     method: string,
     path: string,
@@ -131,7 +137,10 @@ export class ApiCaller {
       headers.authorization = `Bearer ${this.token}`;
     }
     let body: BodyInit | undefined;
-    if (typeof opts.body === "string" || opts.body instanceof Uint8Array) {
+    if (
+      typeof opts.body === "string" || opts.body instanceof Uint8Array ||
+      opts.body instanceof FormData
+    ) {
       body = opts.body as BodyInit;
     } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);

@@ -31,10 +31,11 @@ function fenced(subject: string, ns: string): boolean {
   if (subject === "$JS.API.INFO") return true;
   const streamOrBucket = new RegExp(
     `^\\$JS\\.(API\\.(STREAM|CONSUMER|DIRECT)\\.([A-Z*]+\\.)+|ACK\\.|FC\\.)` +
-      `(KV_)?${ns}-`,
+      `(KV_|OBJ_)?${ns}-`,
   );
   return subject.startsWith(`${ns}.`) || subject.startsWith(`_INBOX.${ns}.`) ||
-    subject.startsWith(`$KV.${ns}-`) || streamOrBucket.test(subject);
+    subject.startsWith(`$KV.${ns}-`) || subject.startsWith(`$O.${ns}-`) ||
+    streamOrBucket.test(subject);
 }
 
 /**
@@ -180,6 +181,8 @@ Deno.test("a worker user with a hostname is fenced to that host's consumer, resu
   assert.ok(!allows(w.publish, "$KV.prod-job-responses.j1.h2"));
   assert.ok(allows(w.publish, "$KV.prod-worker-registry.h1"));
   assert.ok(!allows(w.publish, "$KV.prod-worker-registry.h2"));
+  assert.ok(allows(w.publish, "$KV.prod-file-state.h1.L2V0Yy94"));
+  assert.ok(!allows(w.publish, "$KV.prod-file-state.h2.L2V0Yy94"));
   // host names are sanitised like the router's names
   const dotted = permissionsFor("worker", r, { hostname: "web.example" });
   assert.ok(

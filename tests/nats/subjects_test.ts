@@ -65,6 +65,7 @@ Deno.test("streams, buckets and consumers follow OSAPI's names", () => {
     "a-audit-log",
     "a-worker-registry",
     "a-agent-state",
+    "a-file-state",
   ]);
   assert.equal(r.anyConsumer("query"), "a-any-query");
   assert.equal(r.workerConsumer("h1"), "a-worker-h1");

@@ -9,6 +9,8 @@ import * as certificate from "./certificate.ts";
 import * as command from "./command.ts";
 import * as cron from "./cron.ts";
 import * as log from "./log.ts";
+import * as docker from "./docker.ts";
+import * as file from "./file.ts";
 import * as network from "./network.ts";
 import * as networkInterface from "./network_interface.ts";
 import * as networkRoute from "./network_route.ts";
@@ -61,6 +63,8 @@ const DOMAINS = [
   log,
   user,
   power,
+  file,
+  docker,
 ];
 
 /** Every operation osapi ships. */

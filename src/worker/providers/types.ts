@@ -1,5 +1,6 @@
 /** The contract every host provider fulfils, and how a provider is built from its declaration. */
 import type { Logger } from "../../log.ts";
+import type { DeploymentLog, FileFetch } from "../../core/files.ts";
 import {
   checkInput,
   type InputOf,
@@ -21,6 +22,10 @@ export interface ProviderContext {
    * hostnamectl) are made only when it is "/".
    */
   root: string;
+  /** Reads a file of the object store (set by the worker; absent: no file store). */
+  files?: FileFetch;
+  /** Where deployed files are recorded for the API (set by the worker; absent: nowhere). */
+  deployments?: DeploymentLog;
 }
 
 /**
