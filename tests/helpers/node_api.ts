@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { TestApi } from "./api.ts";
+import type { ApiCaller } from "./openapi.ts";
 import { checkReference } from "./reference.ts";
 
 /** One item of a node answer. */
@@ -44,4 +45,17 @@ export async function nodeProblem(
   assert.equal(r.status, 400, r.text);
   assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/);
   assert.match(r.body.detail, detail);
+}
+
+/** The multipart form of `POST /api/file` uploading `content` as `name`. */
+function form(name: string, content: string): FormData {
+  const f = new FormData();
+  f.set("name", name);
+  f.set("file", new Blob([content]), name);
+  return f;
+}
+
+/** Uploads `content` as file `name` of the object store (`POST /api/file<query>`). */
+export async function upload(caller: ApiCaller, name: string, content: string, query = "") {
+  return await caller.call("POST", `/api/file${query}`, { body: form(name, content) });
 }

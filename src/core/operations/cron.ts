@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { str } from "./fields.ts";
 import { nodeDomain } from "./node_ops.ts";
+import { addIssues, contentType, objectName, sourceIssues } from "./object_source.ts";
 
 /** The intervals of `/etc/cron.<interval>/`. */
 export const CRON_INTERVALS = ["hourly", "daily", "weekly", "monthly"] as const;
@@ -47,13 +48,19 @@ const user = str({
   example: "root",
 });
 
-const command = str({
-  description: "The command line run by cron's shell (one line).",
+/** A cron command: one line, not blank (inline, or the text of an object). */
+export const cronCommand = str({
+  description: "osapi: the command line run by cron's shell (one line); or give object.",
   minLength: 1,
   maxLength: 4096,
   pattern: /^[^\r\n]*\S[^\r\n]*$/,
   hint: "one line, not blank",
   example: "/usr/local/bin/backup --quiet",
+});
+
+const cronObject = objectName.meta({
+  description: "Name of a file of the object store (POST /api/file) holding the command " +
+    "(one line; a trailing newline is dropped).",
 });
 
 const interval = z.enum(CRON_INTERVALS, {
@@ -104,15 +111,19 @@ export const cronCreate = op(
   "Create a cron entry",
   z.strictObject({
     name: cronName,
-    command,
+    command: cronCommand.optional(),
+    object: cronObject.optional(),
+    content_type: contentType.optional(),
     schedule: schedule.optional(),
     interval: interval.optional(),
     user: user.optional(),
   }).meta({
-    description: "Creates an entry running command on a schedule (as user) or an interval; " +
-      "unchanged when the same entry exists (another one: use PUT).",
+    description: "Creates an entry running command (or the one-line command held by object, " +
+      "a file of /api/file) on a schedule (as user) or an interval; unchanged when the same " +
+      "entry exists (another one: use PUT).",
   }).check((ctx) => {
     const v = ctx.value;
+    addIssues(ctx, sourceIssues(v, "command", true));
     const issue = (message: string, field: string) =>
       ctx.issues.push({ code: "custom", message, input: v, path: [field] });
     if ((v.schedule === undefined) === (v.interval === undefined)) {
@@ -134,18 +145,24 @@ export const cronUpdate = op(
   "Update a cron entry osapi manages",
   z.strictObject({
     name: cronName,
-    command: command.optional(),
+    command: cronCommand.optional(),
+    object: cronObject.optional(),
+    content_type: contentType.optional(),
     schedule: schedule.optional(),
     user: user.optional(),
   }).meta({
-    description: "Changes the fields given of a managed entry; a schedule moves an interval " +
-      "entry to /etc/cron.d.",
+    description: "Changes the fields given of a managed entry (command or object: its " +
+      "command); a schedule moves an interval entry to /etc/cron.d.",
   }).check((ctx) => {
     const v = ctx.value;
-    if (v.command === undefined && v.schedule === undefined && v.user === undefined) {
+    addIssues(ctx, sourceIssues(v, "command", false));
+    if (
+      v.command === undefined && v.object === undefined && v.schedule === undefined &&
+      v.user === undefined
+    ) {
       ctx.issues.push({
         code: "custom",
-        message: "give command, schedule or user",
+        message: "give command, object, schedule or user",
         input: v,
         path: ["command"],
       });

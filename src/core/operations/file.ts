@@ -4,10 +4,10 @@
  * deployed) and status (is it there, and as deployed).
  */
 import { z } from "zod";
-import { FILE_CONTENT_TYPES, FILE_NAME } from "../files.ts";
 import { str } from "./fields.ts";
 import { defineOperation } from "./define.ts";
 import { nodeOperation, nodeRoute } from "./node_ops.ts";
+import { addIssues, contentType, objectName, templateIssues } from "./object_source.ts";
 
 const TAG = "Node_File_Operations_API_node_file_operations";
 
@@ -37,15 +37,6 @@ export const deployPath = str({
   if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} ${problem}` });
 });
 
-const objectName = str({
-  description: "Name of the file in the object store.",
-  minLength: 1,
-  maxLength: 255,
-  pattern: FILE_NAME,
-  hint: "letters, digits, ., _ and -, starting with a letter or digit",
-  example: "nginx.conf",
-});
-
 const mode = str({
   description: 'Permission bits in octal, e.g. "0644" (default 0644).',
   minLength: 3,
@@ -67,11 +58,6 @@ const account = (what: string) =>
     example: "root",
   });
 
-const contentType = z.enum(FILE_CONTENT_TYPES, {
-  error: (iss) =>
-    `must be one of ${FILE_CONTENT_TYPES.join(", ")} (got ${JSON.stringify(iss.input)})`,
-}).meta({ description: 'How the file is written: "raw" (as stored; osapi renders no templates).' });
-
 /** `node.file.deploy`: writes a stored file at a path (idempotent by SHA-256, mode, owner). */
 export const fileDeploy = nodeOperation("file", "deploy", {
   summary: "Deploy a file of the object store to the target nodes",
@@ -86,14 +72,7 @@ export const fileDeploy = nodeOperation("file", "deploy", {
     description: "Writes the stored file at path (atomically, verified by SHA-256); unchanged " +
       "when the file there already has its content, mode and owner.",
   }).check((ctx) => {
-    if (ctx.value.content_type === "template") {
-      ctx.issues.push({
-        code: "custom",
-        message: 'templates are not rendered by osapi: deploy the file as "raw"',
-        input: ctx.value,
-        path: ["content_type"],
-      });
-    }
+    addIssues(ctx, templateIssues(ctx.value));
   }),
   result: z.looseObject({
     path: z.string(),

@@ -4,11 +4,32 @@
  * carrying osapi's marker line are read, changed or removed.
  */
 import { OperationInputError } from "../../core/job.ts";
-import { CRON_INTERVALS, type CronInterval } from "../../core/operations/cron.ts";
+import { CRON_INTERVALS, cronCommand, type CronInterval } from "../../core/operations/cron.ts";
+import { objectText } from "./object_content.ts";
 import { readTextIfExists, removeIfExists, rootPath, serialized, writeTextAtomic } from "./root.ts";
 import type { ProviderContext } from "./types.ts";
 
 const MARKER = "# Managed by osapi (its cron API); changes made here may be overwritten.";
+
+/**
+ * The command of a create or update input: `command`, or the text of the stored file `object`
+ * (one trailing newline dropped) checked as `command` is; undefined when neither is given.
+ */
+export async function inputCommand(
+  ctx: ProviderContext,
+  input: { command?: string; object?: string },
+): Promise<string | undefined> {
+  if (input.object === undefined) return input.command;
+  const text = (await objectText(ctx, input.object)).replace(/\r?\n$/, "");
+  const checked = cronCommand.safeParse(text);
+  if (!checked.success) {
+    throw new OperationInputError(
+      `file ${input.object} of the object store must hold the command: one line, not blank`,
+      "object",
+    );
+  }
+  return checked.data;
+}
 
 /** Where an entry lives: `cron.d` or an interval. */
 export type CronSource = "cron.d" | CronInterval;

@@ -1,16 +1,17 @@
 /** `node.cron.update`: changes the command, schedule or user of a managed cron entry. */
 import { cronUpdate as cronUpdateOp } from "../../core/operations/cron.ts";
 import { OperationInputError } from "../../core/job.ts";
-import { editEntry } from "./cron_config.ts";
+import { editEntry, inputCommand } from "./cron_config.ts";
 import { provide } from "./types.ts";
 
 /** Applies the fields given; a schedule moves an interval entry to cron.d. */
 export const cronUpdate = provide(cronUpdateOp, async (input, ctx) => {
+  const given = await inputCommand(ctx, input);
   const changed = await editEntry(ctx, input.name, (current) => {
     if (!current) {
       throw new OperationInputError(`no cron entry ${input.name} on this host`, "name");
     }
-    const command = input.command ?? current.command;
+    const command = given ?? current.command;
     const schedule = input.schedule ?? current.schedule;
     if (schedule === undefined) {
       if (input.user !== undefined) {

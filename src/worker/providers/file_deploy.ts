@@ -1,7 +1,5 @@
 /** `node.file.deploy`: writes a file of the object store at a path with its mode and owner. */
 import { fileDeploy as fileDeployOp } from "../../core/operations/file.ts";
-import { OperationInputError } from "../../core/job.ts";
-import { sha256Hex } from "../../core/files.ts";
 import {
   editManifest,
   hostFile,
@@ -10,6 +8,7 @@ import {
   resolveId,
   writeFileAtomic,
 } from "./file_config.ts";
+import { fetchObject } from "./object_content.ts";
 import { serialized } from "./root.ts";
 import { provide } from "./types.ts";
 
@@ -18,21 +17,8 @@ import { provide } from "./types.ts";
  * content with that mode and owner; records the path in the manifest either way.
  */
 export const fileDeploy = provide(fileDeployOp, async (input, ctx) => {
-  if (!ctx.files) throw new Error("no file object store on this worker");
-  const obj = await ctx.files(input.object_name);
-  if (!obj) {
-    throw new OperationInputError(
-      `no file named ${input.object_name} in the object store`,
-      "object_name",
-    );
-  }
-  const sha256 = await sha256Hex(obj.data);
-  if (sha256 !== obj.info.sha256) {
-    throw new Error(
-      `file ${input.object_name}: content read has SHA-256 ${sha256}, the store says ` +
-        obj.info.sha256,
-    );
-  }
+  const obj = await fetchObject(ctx, input.object_name, "object_name");
+  const sha256 = obj.sha256;
   const mode = parseInt(input.mode ?? "0644", 8);
   const file = hostFile(ctx.root, input.path);
   const changed = await serialized(file, async () => {

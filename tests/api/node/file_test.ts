@@ -6,21 +6,8 @@
 import assert from "node:assert/strict";
 import { sha256Hex } from "../../../src/core/files.ts";
 import { startTestApi, type TestApi } from "../../helpers/api.ts";
-import { nodeCall, nodeProblem, pick } from "../../helpers/node_api.ts";
+import { nodeCall, nodeProblem, pick, upload } from "../../helpers/node_api.ts";
 import { checkReference } from "../../helpers/reference.ts";
-import type { ApiCaller } from "../../helpers/openapi.ts";
-
-function form(name: string, content: string, extra: Record<string, string> = {}): FormData {
-  const f = new FormData();
-  f.set("name", name);
-  for (const [k, v] of Object.entries(extra)) f.set(k, v);
-  f.set("file", new Blob([content]), name);
-  return f;
-}
-
-async function upload(caller: ApiCaller, name: string, content: string, query = "") {
-  return await caller.call("POST", `/api/file${query}`, { body: form(name, content) });
-}
 
 async function fileCall(api: TestApi, method: string, path: string, operationId: string) {
   const r = await api.admin.call(method, path);

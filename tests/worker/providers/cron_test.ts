@@ -9,7 +9,7 @@ import cronDelete from "../../../src/worker/providers/cron_delete.ts";
 import cronGet from "../../../src/worker/providers/cron_get.ts";
 import cronList from "../../../src/worker/providers/cron_list.ts";
 import cronUpdate from "../../../src/worker/providers/cron_update.ts";
-import { testContext } from "./ctx.ts";
+import { testContext, withFiles } from "./ctx.ts";
 
 async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "osapi-root-" });
@@ -146,5 +146,85 @@ Deno.test("cron input is validated strictly", () => {
       JSON.stringify(data),
     );
   }
-  assert.throws(() => cronUpdate.validate({ name: "job" }), /give command, schedule or user/);
+  assert.throws(
+    () => cronUpdate.validate({ name: "job" }),
+    /give command, object, schedule or user/,
+  );
+  const source: [Record<string, unknown>, RegExp][] = [
+    [
+      { name: "job", schedule: "@daily" },
+      /object give object \(a file of \/api\/file\) or command/,
+    ],
+    [{ ...ok, object: "job.sh" }, /object give either object or command, not both/],
+    [{ ...ok, content_type: "raw" }, /content_type applies to object only/],
+    [
+      { name: "job", schedule: "@daily", object: "job.sh", content_type: "template" },
+      /content_type templates are not rendered by osapi/,
+    ],
+    [{ name: "job", schedule: "@daily", object: "../job.sh" }, /object/],
+  ];
+  for (const [data, message] of source) {
+    assert.throws(() => cronCreate.validate(data), message, JSON.stringify(data));
+  }
+  cronCreate.validate({ name: "job", schedule: "@daily", object: "job.sh", content_type: "raw" });
+  assert.throws(
+    () => cronUpdate.validate({ name: "job", object: "a.sh", command: "true" }),
+    /give either object or command, not both/,
+  );
 });
+
+Deno.test("cron entries from a file of the object store: create, update, missing object", () =>
+  withRoot(async (root) => {
+    const ctx = await withFiles(testContext(undefined, root), {
+      "backup.sh": "/usr/local/bin/backup --all 50%\n",
+      "backup-v2.sh": "/usr/local/bin/backup --incremental",
+      "two-lines.sh": "echo a\necho b\n",
+    });
+    const create = (data: Record<string, unknown>) =>
+      cronCreate.run(cronCreate.validate(data), ctx);
+    const update = (data: Record<string, unknown>) =>
+      cronUpdate.run(cronUpdate.validate(data), ctx);
+    const entry = { name: "backup", schedule: "@daily", object: "backup.sh", content_type: "raw" };
+    assert.deepEqual(await create(entry), { name: "backup", changed: true });
+    assert.match(
+      await Deno.readTextFile(`${root}/etc/cron.d/backup`),
+      /^@daily root \/usr\/local\/bin\/backup --all 50\\%$/m,
+    );
+    assert.equal((await create(entry)).changed, false);
+    // the same command given inline is the same entry
+    assert.equal(
+      (await create({
+        name: "backup",
+        schedule: "@daily",
+        command: "/usr/local/bin/backup --all 50%",
+      }))
+        .changed,
+      false,
+    );
+    assert.equal((await update({ name: "backup", object: "backup-v2.sh" })).changed, true);
+    assert.equal((await update({ name: "backup", object: "backup-v2.sh" })).changed, false);
+    assert.equal(
+      (await cronGet.run({ name: "backup" }, ctx)).command,
+      "/usr/local/bin/backup --incremental",
+    );
+
+    await assert.rejects(
+      create({ name: "gone", interval: "daily", object: "missing.sh" }),
+      (e: Error) =>
+        e instanceof OperationInputError && e.field === "object" &&
+        /no file named missing\.sh in the object store/.test(e.message),
+    );
+    await assert.rejects(
+      create({ name: "two", interval: "daily", object: "two-lines.sh" }),
+      (e: Error) =>
+        e instanceof OperationInputError && e.field === "object" && /one line/.test(e.message),
+    );
+    await assert.rejects(Deno.stat(`${root}/etc/cron.daily/two`), Deno.errors.NotFound);
+    await assert.rejects(
+      cronCreate.run(
+        cronCreate.validate({ name: "x", interval: "daily", object: "backup.sh" }),
+        testContext(undefined, root),
+      ),
+      /no file object store on this worker/,
+    );
+  }));

@@ -1,5 +1,6 @@
 /** A ProviderContext for provider tests. */
 import { silent } from "../../../src/log.ts";
+import { type FileObject, sha256Hex } from "../../../src/core/files.ts";
 import type { ProviderContext } from "../../../src/worker/providers/mod.ts";
 
 /**
@@ -21,4 +22,29 @@ export async function processGone(pid: number): Promise<boolean> {
   } catch {
     return true;
   }
+}
+
+/** A file of the object store named `name` holding `text`, as `ctx.files` returns it. */
+export async function stored(name: string, text: string): Promise<FileObject> {
+  const data = new TextEncoder().encode(text);
+  return {
+    info: {
+      name,
+      sha256: await sha256Hex(data),
+      size: data.length,
+      content_type: "raw",
+      source: "user",
+    },
+    data,
+  };
+}
+
+/** `ctx` with an object store holding `objects` (name to text). */
+export async function withFiles(
+  ctx: ProviderContext,
+  objects: Record<string, string>,
+): Promise<ProviderContext> {
+  const map = new Map<string, FileObject>();
+  for (const [name, text] of Object.entries(objects)) map.set(name, await stored(name, text));
+  return { ...ctx, files: (n: string) => Promise.resolve(map.get(n)) };
 }

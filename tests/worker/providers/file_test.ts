@@ -6,26 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { OperationInputError } from "../../../src/core/job.ts";
-import { type FileObject, sha256Hex } from "../../../src/core/files.ts";
 import fileDeploy from "../../../src/worker/providers/file_deploy.ts";
 import fileStatus from "../../../src/worker/providers/file_status.ts";
 import fileUndeploy from "../../../src/worker/providers/file_undeploy.ts";
 import { DEPLOY_MANIFEST } from "../../../src/worker/providers/file_config.ts";
-import { testContext } from "./ctx.ts";
-
-async function stored(name: string, text: string): Promise<FileObject> {
-  const data = new TextEncoder().encode(text);
-  return {
-    info: {
-      name,
-      sha256: await sha256Hex(data),
-      size: data.length,
-      content_type: "raw",
-      source: "user",
-    },
-    data,
-  };
-}
+import { stored, testContext } from "./ctx.ts";
 
 Deno.test("file deploy/status/undeploy on a temporary root", async () => {
   const root = await Deno.makeTempDir({ prefix: "osapi-root-" });
