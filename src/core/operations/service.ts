@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { str } from "./fields.ts";
 import { expanded, nodeDomain } from "./node_ops.ts";
+import { addIssues, objectName, sourceIssues } from "./object_source.ts";
 
 const TAG = "Service_Management_API_service_operations";
 
@@ -33,7 +34,8 @@ export const serviceName = str({
 
 /** A unit file's text: at most 64 KiB, no NUL, not blank. */
 export const unitContent = str({
-  description: "osapi: the unit file's text (INI sections such as [Unit], [Service]).",
+  description: "osapi: the unit file's text (INI sections such as [Unit], [Service]); or " +
+    "give object.",
   minLength: 1,
   maxLength: 65536,
   pattern: /\S/,
@@ -41,10 +43,10 @@ export const unitContent = str({
   example: "[Unit]\nDescription=My app\n\n[Service]\nExecStart=/usr/local/bin/my-app\n",
 });
 
-const objectRef = str({
-  description: "Object Store reference of the unit file (OSAPI); osapi takes content instead.",
-  minLength: 1,
-  maxLength: 255,
+const unitObject = objectName.meta({
+  description: "Object Store reference for the unit file (a file of POST /api/file); or give " +
+    "content.",
+  example: "my-app.service",
 });
 
 /** A service as systemd reports it. */
@@ -61,21 +63,8 @@ const { route, op, get, remove } = nodeDomain("service", "service", "name", TAG)
 const mutation = z.looseObject({ name: z.string(), changed: z.boolean() });
 const nameInput = z.strictObject({ name: serviceName });
 
-const contentCheck = (
-  ctx: z.core.ParsePayload<{ content?: string | undefined; object?: string | undefined }>,
-) => {
-  const v = ctx.value;
-  if (v.content === undefined) {
-    ctx.issues.push({
-      code: "custom",
-      message: v.object === undefined
-        ? "is required (the unit file's text)"
-        : "is required: osapi takes the unit file's text, not an Object Store reference (object)",
-      input: v,
-      path: ["content"],
-    });
-  }
-};
+const sourceCheck = (ctx: z.core.ParsePayload<Record<string, unknown>>) =>
+  addIssues(ctx, sourceIssues(ctx.value, "content", true));
 
 /** `node.service.list`: the services of the host. */
 export const serviceList = expanded(
@@ -108,11 +97,12 @@ export const serviceCreate = op(
   z.strictObject({
     name: serviceName,
     content: unitContent.optional(),
-    object: objectRef.optional(),
+    object: unitObject.optional(),
   }).meta({
-    description: "Writes /etc/systemd/system/<name>; unchanged when it holds this text already " +
+    description:
+      "Writes /etc/systemd/system/<name> with content or the stored file object; unchanged when it holds this text already " +
       "(other text: use PUT; a unit osapi does not manage is refused).",
-  }).check(contentCheck),
+  }).check(sourceCheck),
   mutation,
   route("post", false, "PostNodeService", "ServiceMutationResponse", {
     request: "ServiceCreateRequest",
@@ -127,11 +117,12 @@ export const serviceUpdate = op(
   z.strictObject({
     name: serviceName,
     content: unitContent.optional(),
-    object: objectRef.optional(),
+    object: unitObject.optional(),
   }).meta({
-    description: "Rewrites a unit file osapi manages; unchanged when the text is the same.",
+    description: "Rewrites a unit file osapi manages (content, or the stored file object); " +
+      "unchanged when the text is the same.",
   })
-    .check(contentCheck),
+    .check(sourceCheck),
   mutation,
   route("put", true, "PutNodeService", "ServiceMutationResponse", {
     request: "ServiceUpdateRequest",

@@ -5,7 +5,7 @@
  */
 import { OperationInputError } from "../../core/job.ts";
 import { CRON_INTERVALS, cronCommand, type CronInterval } from "../../core/operations/cron.ts";
-import { objectText } from "./object_content.ts";
+import { objectContent } from "./object_content.ts";
 import { readTextIfExists, removeIfExists, rootPath, serialized, writeTextAtomic } from "./root.ts";
 import type { ProviderContext } from "./types.ts";
 
@@ -20,15 +20,13 @@ export async function inputCommand(
   input: { command?: string; object?: string },
 ): Promise<string | undefined> {
   if (input.object === undefined) return input.command;
-  const text = (await objectText(ctx, input.object)).replace(/\r?\n$/, "");
-  const checked = cronCommand.safeParse(text);
-  if (!checked.success) {
-    throw new OperationInputError(
-      `file ${input.object} of the object store must hold the command: one line, not blank`,
-      "object",
-    );
-  }
-  return checked.data;
+  return await objectContent(
+    ctx,
+    input.object,
+    cronCommand,
+    "the command (one line)",
+    (text) => text.replace(/\r?\n$/, ""),
+  );
 }
 
 /** Where an entry lives: `cron.d` or an interval. */

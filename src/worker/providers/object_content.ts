@@ -2,6 +2,7 @@
  * Reading a file of the object store from a provider: fetched through `ctx.files`, checked
  * against its SHA-256, and (for text content) decoded as UTF-8.
  */
+import type { z } from "zod";
 import { OperationInputError } from "../../core/job.ts";
 import { type FileObject, sha256Hex } from "../../core/files.ts";
 import type { ProviderContext } from "./types.ts";
@@ -36,4 +37,23 @@ export async function objectText(
   } catch {
     throw new OperationInputError(`file ${name} of the object store is not UTF-8 text`, field);
   }
+}
+
+/**
+ * The text of the stored file `name` after `prepare`, checked with `schema` as the inline field
+ * it stands for is; refusals name `object` and say what the file must hold (`what`).
+ */
+export async function objectContent(
+  ctx: ProviderContext,
+  name: string,
+  schema: z.ZodType<string>,
+  what: string,
+  prepare: (text: string) => string = (t) => t,
+): Promise<string> {
+  const checked = schema.safeParse(prepare(await objectText(ctx, name)));
+  if (checked.success) return checked.data;
+  throw new OperationInputError(
+    `file ${name} of the object store must hold ${what}: ${checked.error.issues[0].message}`,
+    "object",
+  );
 }

@@ -6,7 +6,7 @@ import { provide } from "./types.ts";
 /** Writes the unit file; unchanged when it holds this text already. */
 export const serviceCreate = provide(serviceCreateOp, async (input, ctx) => ({
   name: unitName(input.name),
-  changed: await writeUnit(input.name, input.content!, "create", ctx),
+  changed: await writeUnit(input.name, input, "create", ctx),
 }));
 
 export default serviceCreate;

@@ -7,7 +7,8 @@
  * only those are rewritten or deleted.
  */
 import { OperationInputError } from "../../core/job.ts";
-import { type ServiceAction, UNIT_SUFFIXES } from "../../core/operations/service.ts";
+import { type ServiceAction, UNIT_SUFFIXES, unitContent } from "../../core/operations/service.ts";
+import { objectContent } from "./object_content.ts";
 import { PermanentProviderError } from "../permanent.ts";
 import { findOnPath, runProcess } from "./process.ts";
 import {
@@ -191,7 +192,12 @@ export async function getService(name: string, ctx: ProviderContext): Promise<Se
  * Checks a unit file's text with `systemd-analyze verify` when it is installed (commands
  * missing on this host are allowed: they may be deployed later). Throws naming the problems.
  */
-export async function verifyUnit(unit: string, text: string, ctx: ProviderContext): Promise<void> {
+export async function verifyUnit(
+  unit: string,
+  text: string,
+  ctx: ProviderContext,
+  field = "content",
+): Promise<void> {
   if (!await findOnPath("systemd-analyze")) return;
   const dir = await Deno.makeTempDir({ prefix: "osapi-unit-" });
   try {
@@ -208,7 +214,7 @@ export async function verifyUnit(unit: string, text: string, ctx: ProviderContex
     if (problems.length === 0) return;
     throw new OperationInputError(
       `unit file ${unit} does not verify: ${problems.join("; ").slice(0, 800)}`,
-      "content",
+      field,
     );
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -225,20 +231,29 @@ async function reload(ctx: ProviderContext): Promise<void> {
   if (isLiveRoot(ctx.root) && await systemdRunning()) await systemctl(ctx, "daemon-reload");
 }
 
+/** The unit file text of a create or update input: `content`, or the stored file `object`. */
+export async function inputUnitText(
+  ctx: ProviderContext,
+  input: { content?: string; object?: string },
+): Promise<string> {
+  if (input.object === undefined) return input.content!;
+  return await objectContent(ctx, input.object, unitContent, "a unit file's text");
+}
+
 /**
- * Writes unit `name` with `content`. `mode` "create" refuses a unit osapi manages with other
+ * Writes unit `name` with the `content` or `object` of `input`. `mode` "create" refuses a unit osapi manages with other
  * text; "update" refuses a unit osapi does not manage; both refuse a unit file osapi did not
  * write. Returns whether the file changed.
  */
 export async function writeUnit(
   name: string,
-  content: string,
+  input: { content?: string; object?: string },
   mode: "create" | "update",
   ctx: ProviderContext,
 ): Promise<boolean> {
   const unit = unitName(name);
   const path = unitPath(ctx.root, unit);
-  const text = managedText(content);
+  const text = managedText(await inputUnitText(ctx, input));
   const changed = await serialized(path, async () => {
     const current = await readTextIfExists(path);
     if (current === text) return false;
@@ -254,7 +269,7 @@ export async function writeUnit(
         "name",
       );
     }
-    await verifyUnit(unit, text, ctx);
+    await verifyUnit(unit, text, ctx, input.object === undefined ? "content" : "object");
     ctx.signal.throwIfAborted();
     await writeTextAtomic(path, text);
     return true;

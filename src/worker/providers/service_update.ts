@@ -6,7 +6,7 @@ import { provide } from "./types.ts";
 /** Writes the unit file; unchanged when it holds this text already. */
 export const serviceUpdate = provide(serviceUpdateOp, async (input, ctx) => ({
   name: unitName(input.name),
-  changed: await writeUnit(input.name, input.content!, "update", ctx),
+  changed: await writeUnit(input.name, input, "update", ctx),
 }));
 
 export default serviceUpdate;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestApi } from "../../helpers/api.ts";
-import { nodeCall, nodeProblem, pick } from "../../helpers/node_api.ts";
+import { nodeCall, nodeProblem, pick, upload } from "../../helpers/node_api.ts";
 import { findOnPath } from "../../../src/worker/providers/process.ts";
 
 const systemctl = await findOnPath("systemctl");
@@ -86,6 +86,43 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "unit files from a file of the object store through the API",
+  ignore: !systemctl,
+  fn: async () => {
+    await using api = await startTestApi();
+    const unitOn = (host: string) =>
+      Deno.readTextFile(`${api.stack!.roots[host]}/etc/systemd/system/my-app.service`);
+    const v2 = UNIT.replace("1000", "3000");
+    assert.equal((await upload(api.admin, "my-app.service", UNIT)).status, 201);
+    assert.equal((await upload(api.admin, "my-app-v2.service", v2)).status, 201);
+    const body = { name: "my-app", object: "my-app.service" };
+    const first = await nodeCall(api, "POST", "_all/service", "PostNodeService", body);
+    assert.deepEqual(pick(first, "hostname", "status", "changed"), [
+      ["host-a", "ok", true],
+      ["host-b", "ok", true],
+    ]);
+    assert.match(await unitOn("host-a"), /^# .*\n\[Unit\]\nDescription=My app\n/);
+    assert.equal(await unitOn("host-a"), await unitOn("host-b"));
+    const repeat = await nodeCall(api, "POST", "_all/service", "PostNodeService", body);
+    assert.deepEqual(pick(repeat, "hostname", "changed"), [["host-a", false], ["host-b", false]]);
+
+    const put = { object: "my-app-v2.service" };
+    const changed = await nodeCall(api, "PUT", "host-b/service/my-app", "PutNodeService", put);
+    assert.deepEqual(pick(changed, "hostname", "changed"), [["host-b", true]]);
+    assert.match(await unitOn("host-b"), /sleep 3000/);
+    const same = await nodeCall(api, "PUT", "host-b/service/my-app", "PutNodeService", put);
+    assert.equal(same[0].changed, false);
+
+    const gone = await nodeCall(api, "POST", "host-a/service", "PostNodeService", {
+      name: "gone",
+      object: "missing.service",
+    });
+    assert.equal(gone[0].status, "failed");
+    assert.match(String(gone[0].error), /no file named missing\.service in the object store/);
+  },
+});
+
 Deno.test("bad service input is a 400 problem naming the field; service:read cannot write", async () => {
   await using api = await startTestApi();
   const problem = (method: string, path: string, body: unknown, detail: RegExp) =>
@@ -93,7 +130,14 @@ Deno.test("bad service input is a 400 problem naming the field; service:read can
   await problem("POST", "service", { name: "../evil", content: UNIT }, /name/);
   await problem("POST", "service", { name: "-x", content: UNIT }, /name/);
   await problem("POST", "service", { name: "ok", content: "a\u0000b" }, /content/);
-  await problem("POST", "service", { name: "ok", object: "ok.service" }, /content/);
+  await problem(
+    "POST",
+    "service",
+    { name: "ok" },
+    /give object \(a file of \/api\/file\) or content/,
+  );
+  await problem("POST", "service", { name: "ok", object: "ok.service", content: UNIT }, /not both/);
+  await problem("PUT", "service/ok", { object: "a.service", content: UNIT }, /not both/);
   await problem("PUT", "service/ok", { content: "x".repeat(70000) }, /content/);
   await problem("POST", "service/-x/start", undefined, /name/);
   await problem("DELETE", "service/a%2Fb", undefined, /name/);

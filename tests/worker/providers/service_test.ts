@@ -19,7 +19,7 @@ import serviceStop from "../../../src/worker/providers/service_stop.ts";
 import serviceUpdate from "../../../src/worker/providers/service_update.ts";
 import { MANAGED_HEADER, unitName } from "../../../src/worker/providers/service_systemd.ts";
 import { findOnPath } from "../../../src/worker/providers/process.ts";
-import { testContext } from "./ctx.ts";
+import { testContext, withFiles } from "./ctx.ts";
 
 const systemctl = await findOnPath("systemctl");
 const analyze = await findOnPath("systemd-analyze");
@@ -144,6 +144,56 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "unit files from a file of the object store: create, update, missing, not a unit",
+  ignore: !systemctl,
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "osapi-root-" });
+    try {
+      const next = UNIT.replace("sleep 1000", "sleep 2000");
+      const ctx = await withFiles(testContext(undefined, root), {
+        "my-app.service": UNIT,
+        "my-app-v2.service": next,
+        "blank.service": " \n",
+      });
+      const path = `${root}/etc/systemd/system/my-app.service`;
+      const write = (op: typeof serviceCreate, input: unknown) => op.run(op.validate(input), ctx);
+      const create = { name: "my-app", object: "my-app.service" };
+      assert.deepEqual(await write(serviceCreate, create), {
+        name: "my-app.service",
+        changed: true,
+      });
+      assert.equal(await Deno.readTextFile(path), `${MANAGED_HEADER}\n${UNIT}`);
+      assert.equal((await write(serviceCreate, create)).changed, false);
+      // the same text inline is the same unit
+      assert.equal((await write(serviceCreate, { name: "my-app", content: UNIT })).changed, false);
+      const update = { name: "my-app", object: "my-app-v2.service" };
+      assert.equal((await write(serviceUpdate, update)).changed, true);
+      assert.equal((await write(serviceUpdate, update)).changed, false);
+      assert.equal(await Deno.readTextFile(path), `${MANAGED_HEADER}\n${next}`);
+
+      await assert.rejects(
+        write(serviceCreate, { name: "gone", object: "missing.service" }),
+        (e: Error) =>
+          e instanceof OperationInputError && e.field === "object" &&
+          /no file named missing\.service in the object store/.test(e.message),
+      );
+      await assert.rejects(
+        write(serviceCreate, { name: "blank", object: "blank.service" }),
+        (e: Error) =>
+          e instanceof OperationInputError && e.field === "object" &&
+          /must hold a unit file's text/.test(e.message),
+      );
+      await assert.rejects(
+        Deno.stat(`${root}/etc/systemd/system/gone.service`),
+        Deno.errors.NotFound,
+      );
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
 const running = await systemdRunning();
 if (running) console.log("skipping the no-systemd test: systemd runs this machine");
 
@@ -171,8 +221,11 @@ Deno.test("unit names and contents are checked strictly", () => {
   bad({ name: "ok", content: "a\0b" }, /content .*NUL/);
   bad({ name: "ok", content: "x".repeat(65537) }, /content is too long/);
   bad({ name: "ok", content: " \n" }, /content/);
-  bad({ name: "ok" }, /content is required/);
-  bad({ name: "ok", object: "ok.service" }, /not an Object Store reference/);
+  bad({ name: "ok" }, /object give object \(a file of \/api\/file\) or content/);
+  bad({ name: "ok", object: "ok.service", content: UNIT }, /give either object or content/);
+  bad({ name: "ok", object: "../ok.service" }, /object/);
+  serviceCreate.validate({ name: "ok", object: "ok.service" });
+  assert.throws(() => serviceUpdate.validate({ name: "ok" }), /give object/);
   assert.throws(() => serviceStart.validate({ name: "x y" }), /name/);
   assert.equal(unitName("nginx"), "nginx.service");
   assert.equal(unitName("getty@tty1.service"), "getty@tty1.service");
