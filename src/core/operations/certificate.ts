@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { str } from "./fields.ts";
 import { nodeDomain } from "./node_ops.ts";
+import { addIssues, objectName, sourceIssues } from "./object_source.ts";
 
 /** A certificate name (its file name without `.crt`). */
 export const certificateName = str({
@@ -65,14 +66,31 @@ export function pemProblem(text: string): string | undefined {
   return undefined;
 }
 
-const pem = str({
-  description: "The certificate(s) in PEM: one or more -----BEGIN CERTIFICATE----- blocks.",
+/** PEM text of X.509 certificates (inline `content`, or the text of an `object`). */
+export const pemContent = str({
+  description: "osapi: the certificate(s) in PEM, one or more -----BEGIN CERTIFICATE----- " +
+    "blocks; or give object.",
   minLength: 1,
   maxLength: 512 * 1024,
 }).check((ctx) => {
   const problem = pemProblem(ctx.value);
   if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
 });
+
+const pemObject = objectName.meta({
+  description: "Object Store reference for the PEM file (a file of POST /api/file); or give " +
+    "content.",
+  example: "corp-ca.pem",
+});
+
+/** The PEM of a create or update: exactly one of `content` and `object`. */
+const pemSource = {
+  content: pemContent.optional(),
+  object: pemObject.optional(),
+};
+
+const sourceCheck = (ctx: z.core.ParsePayload<Record<string, unknown>>) =>
+  addIssues(ctx, sourceIssues(ctx.value, "content", true));
 
 /** One CA certificate of the host. */
 export const CertificateInfo = z.looseObject({
@@ -114,10 +132,10 @@ export const certificateList: typeof listOp = {
 export const certificateCreate = op(
   "create",
   "Install a CA certificate and refresh the trust store",
-  z.strictObject({ name: certificateName, content: pem }).meta({
-    description: "Installs the PEM as <name>.crt; unchanged when it is installed with this " +
-      "content (other content: use PUT).",
-  }),
+  z.strictObject({ name: certificateName, ...pemSource }).meta({
+    description: "Installs the PEM (content, or the stored file object) as <name>.crt; " +
+      "unchanged when it is installed with this content (other content: use PUT).",
+  }).check(sourceCheck),
   mutation,
   route("post", false, "PostNodeCertificateCa", "CertificateCAMutationResponse", {
     request: "CertificateCACreateRequest",
@@ -129,9 +147,10 @@ export const certificateCreate = op(
 export const certificateUpdate = op(
   "update",
   "Replace a CA certificate osapi installed and refresh the trust store",
-  z.strictObject({ name: certificateName, content: pem }).meta({
-    description: "Replaces the PEM of a certificate osapi installed; fails when there is none.",
-  }),
+  z.strictObject({ name: certificateName, ...pemSource }).meta({
+    description: "Replaces the PEM (content, or the stored file object) of a certificate " +
+      "osapi installed; fails when there is none.",
+  }).check(sourceCheck),
   mutation,
   route("put", true, "PutNodeCertificateCa", "CertificateCAMutationResponse", {
     request: "CertificateCAUpdateRequest",

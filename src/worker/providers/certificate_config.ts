@@ -6,6 +6,8 @@
  * it is, on another root with its directory options pointing into that root.
  */
 import { OperationInputError } from "../../core/job.ts";
+import { pemContent } from "../../core/operations/certificate.ts";
+import { sourceContent } from "./object_content.ts";
 import { PermanentProviderError } from "../permanent.ts";
 import { findOnPath } from "./process.ts";
 import { isLiveRoot, readTextIfExists, removeIfExists, rootPath, runTool } from "./root.ts";
@@ -112,16 +114,23 @@ export interface CertificateMutation {
 }
 
 /**
- * Installs or replaces osapi's certificate `name`. `mode` "create" refuses one with other
+ * Installs or replaces osapi's certificate `name` (PEM: the `content` or `object` of `input`). `mode` "create" refuses one with other
  * content and a local certificate of that name osapi did not install; "update" refuses when
  * osapi has none. Same content: unchanged (the trust store is left alone).
  */
 export async function setCertificate(
   name: string,
-  content: string,
+  input: { content?: string; object?: string },
   mode: "create" | "update",
   ctx: ProviderContext,
 ): Promise<CertificateMutation> {
+  const content = (await sourceContent(
+    ctx,
+    input.object,
+    input.content,
+    pemContent,
+    "PEM certificates",
+  ))!;
   const argv = await refreshArgv(ctx.root);
   const file = managedFile(ctx.root, name);
   return await serialized(`ca:${ctx.root}`, async () => {

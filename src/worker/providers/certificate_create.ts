@@ -6,7 +6,7 @@ import { provide } from "./types.ts";
 /** Writes the PEM and rebuilds the trust store (see `setCertificate`). */
 export const certificateCreate = provide(
   certificateCreateOp,
-  (input, ctx) => setCertificate(input.name, input.content, "create", ctx),
+  (input, ctx) => setCertificate(input.name, input, "create", ctx),
 );
 
 export default certificateCreate;

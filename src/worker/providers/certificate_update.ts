@@ -6,7 +6,7 @@ import { provide } from "./types.ts";
 /** Writes the PEM and rebuilds the trust store (see `setCertificate`). */
 export const certificateUpdate = provide(
   certificateUpdateOp,
-  (input, ctx) => setCertificate(input.name, input.content, "update", ctx),
+  (input, ctx) => setCertificate(input.name, input, "update", ctx),
 );
 
 export default certificateUpdate;

@@ -5,7 +5,7 @@
  */
 import { OperationInputError } from "../../core/job.ts";
 import { CRON_INTERVALS, cronCommand, type CronInterval } from "../../core/operations/cron.ts";
-import { objectContent } from "./object_content.ts";
+import { sourceContent } from "./object_content.ts";
 import { readTextIfExists, removeIfExists, rootPath, serialized, writeTextAtomic } from "./root.ts";
 import type { ProviderContext } from "./types.ts";
 
@@ -19,10 +19,10 @@ export async function inputCommand(
   ctx: ProviderContext,
   input: { command?: string; object?: string },
 ): Promise<string | undefined> {
-  if (input.object === undefined) return input.command;
-  return await objectContent(
+  return await sourceContent(
     ctx,
     input.object,
+    input.command,
     cronCommand,
     "the command (one line)",
     (text) => text.replace(/\r?\n$/, ""),

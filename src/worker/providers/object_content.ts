@@ -40,20 +40,23 @@ export async function objectText(
 }
 
 /**
- * The text of the stored file `name` after `prepare`, checked with `schema` as the inline field
- * it stands for is; refusals name `object` and say what the file must hold (`what`).
+ * The content of a request giving it `inline` or by the stored file `object`: `inline` when no
+ * object is named, else the object's text after `prepare`, checked with `schema` as the inline
+ * field it stands for is; refusals name `object` and say what the file must hold (`what`).
  */
-export async function objectContent(
+export async function sourceContent(
   ctx: ProviderContext,
-  name: string,
+  object: string | undefined,
+  inline: string | undefined,
   schema: z.ZodType<string>,
   what: string,
   prepare: (text: string) => string = (t) => t,
-): Promise<string> {
-  const checked = schema.safeParse(prepare(await objectText(ctx, name)));
+): Promise<string | undefined> {
+  if (object === undefined) return inline;
+  const checked = schema.safeParse(prepare(await objectText(ctx, object)));
   if (checked.success) return checked.data;
   throw new OperationInputError(
-    `file ${name} of the object store must hold ${what}: ${checked.error.issues[0].message}`,
+    `file ${object} of the object store must hold ${what}: ${checked.error.issues[0].message}`,
     "object",
   );
 }

@@ -8,7 +8,7 @@
  */
 import { OperationInputError } from "../../core/job.ts";
 import { type ServiceAction, UNIT_SUFFIXES, unitContent } from "../../core/operations/service.ts";
-import { objectContent } from "./object_content.ts";
+import { sourceContent } from "./object_content.ts";
 import { PermanentProviderError } from "../permanent.ts";
 import { findOnPath, runProcess } from "./process.ts";
 import {
@@ -231,15 +231,6 @@ async function reload(ctx: ProviderContext): Promise<void> {
   if (isLiveRoot(ctx.root) && await systemdRunning()) await systemctl(ctx, "daemon-reload");
 }
 
-/** The unit file text of a create or update input: `content`, or the stored file `object`. */
-export async function inputUnitText(
-  ctx: ProviderContext,
-  input: { content?: string; object?: string },
-): Promise<string> {
-  if (input.object === undefined) return input.content!;
-  return await objectContent(ctx, input.object, unitContent, "a unit file's text");
-}
-
 /**
  * Writes unit `name` with the `content` or `object` of `input`. `mode` "create" refuses a unit osapi manages with other
  * text; "update" refuses a unit osapi does not manage; both refuse a unit file osapi did not
@@ -253,7 +244,14 @@ export async function writeUnit(
 ): Promise<boolean> {
   const unit = unitName(name);
   const path = unitPath(ctx.root, unit);
-  const text = managedText(await inputUnitText(ctx, input));
+  const content = await sourceContent(
+    ctx,
+    input.object,
+    input.content,
+    unitContent,
+    "a unit file's text",
+  );
+  const text = managedText(content!);
   const changed = await serialized(path, async () => {
     const current = await readTextIfExists(path);
     if (current === text) return false;

@@ -13,9 +13,20 @@ import certificateUpdate from "../../../src/worker/providers/certificate_update.
 import { CA_DIRS } from "../../../src/worker/providers/certificate_config.ts";
 import { findOnPath } from "../../../src/worker/providers/process.ts";
 import { makeTestPki } from "../../helpers/tls.ts";
-import { testContext } from "./ctx.ts";
+import { objectError, testContext, withFiles } from "./ctx.ts";
 
-Deno.test("CA certificates on a root: install, list, replace, remove; the trust store follows", async () => {
+/** PEM texts of a test PKI: a CA, a server certificate and its private key. */
+interface Pems {
+  ca: string;
+  other: string;
+  key: string;
+}
+
+/**
+ * Runs `fn` with a temporary root holding a test PKI (skipped, saying so, without
+ * update-ca-certificates or openssl); the root is removed afterwards.
+ */
+async function withPkiRoot(fn: (root: string, pems: Pems) => Promise<void>): Promise<void> {
   if (!await findOnPath("update-ca-certificates") || !await findOnPath("openssl")) {
     console.log("skipped: update-ca-certificates or openssl is not installed");
     return;
@@ -23,8 +34,18 @@ Deno.test("CA certificates on a root: install, list, replace, remove; the trust 
   const root = await Deno.makeTempDir({ prefix: "osapi-root-" });
   try {
     const pki = await makeTestPki(root);
-    const ca = await Deno.readTextFile(pki.ca);
-    const other = await Deno.readTextFile(pki.serverCert);
+    await fn(root, {
+      ca: await Deno.readTextFile(pki.ca),
+      other: await Deno.readTextFile(pki.serverCert),
+      key: await Deno.readTextFile(pki.serverKey),
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("CA certificates on a root: install, list, replace, remove; the trust store follows", () =>
+  withPkiRoot(async (root, { ca, other }) => {
     await Deno.mkdir(`${root}/${CA_DIRS.system}/mozilla`, { recursive: true });
     await Deno.writeTextFile(`${root}/${CA_DIRS.system}/mozilla/Distro_Root.crt`, other);
     await Deno.mkdir(`${root}/${CA_DIRS.local}`, { recursive: true });
@@ -83,10 +104,7 @@ Deno.test("CA certificates on a root: install, list, replace, remove; the trust 
     assert.equal((await certificateDelete.run({ name: "corp-ca" }, ctx)).changed, false);
     await assert.rejects(Deno.lstat(`${root}/${CA_DIRS.etc}/corp-ca.pem`), Deno.errors.NotFound);
     assert.equal((await certificateDelete.run({ name: "hand-made" }, ctx)).changed, false);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("CA certificate input: names and PEM content are validated without echoing it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "osapi-pki-" });
@@ -113,6 +131,12 @@ Deno.test("CA certificate input: names and PEM content are validated without ech
         /not a DER-encoded X\.509 certificate/,
       ],
     ];
+    assert.throws(() => certificateCreate.validate({ name: "x" }), /give object .* or content/);
+    assert.throws(
+      () => certificateUpdate.validate({ name: "x", content: ca, object: "ca.pem" }),
+      /give either object or content, not both/,
+    );
+    assert.throws(() => certificateCreate.validate({ name: "x", object: "../ca.pem" }), /object/);
     for (const [content, message] of bad) {
       assert.throws(
         () => certificateCreate.validate({ name: "x", content }),
@@ -126,3 +150,40 @@ Deno.test("CA certificate input: names and PEM content are validated without ech
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("CA certificates from a file of the object store: install, replace, refused files", () =>
+  withPkiRoot(async (root, { ca, other, key }) => {
+    const ctx = await withFiles(testContext(undefined, root), {
+      "corp-ca.pem": ca,
+      "corp-ca-v2.pem": other,
+      "key.pem": key,
+    });
+    const run = (op: typeof certificateCreate, input: Record<string, unknown>) =>
+      op.run(op.validate(input), ctx);
+    const file = `${root}/${CA_DIRS.managed}/corp-ca.crt`;
+    const create = { name: "corp-ca", object: "corp-ca.pem" };
+    assert.deepEqual(await run(certificateCreate, create), {
+      name: "corp-ca",
+      changed: true,
+      refreshed: true,
+    });
+    assert.equal(await Deno.readTextFile(file), ca);
+    assert.equal((await run(certificateCreate, create)).changed, false);
+    assert.equal((await run(certificateCreate, { name: "corp-ca", content: ca })).changed, false);
+    const update = { name: "corp-ca", object: "corp-ca-v2.pem" };
+    assert.equal((await run(certificateUpdate, update)).changed, true);
+    assert.equal((await run(certificateUpdate, update)).changed, false);
+    assert.equal(await Deno.readTextFile(file), other);
+
+    await assert.rejects(
+      run(certificateCreate, { name: "gone", object: "missing.pem" }),
+      objectError(/no file named missing\.pem in the object store/),
+    );
+    await assert.rejects(
+      run(certificateCreate, { name: "key", object: "key.pem" }),
+      (e: Error) =>
+        objectError(/key\.pem .*must hold PEM certificates: block 1 is a PRIVATE KEY/)(e) &&
+        !e.message.includes("PRIVATE KEY-----"),
+    );
+    await assert.rejects(Deno.stat(`${root}/${CA_DIRS.managed}/key.crt`), Deno.errors.NotFound);
+  }));

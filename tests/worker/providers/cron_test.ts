@@ -9,7 +9,7 @@ import cronDelete from "../../../src/worker/providers/cron_delete.ts";
 import cronGet from "../../../src/worker/providers/cron_get.ts";
 import cronList from "../../../src/worker/providers/cron_list.ts";
 import cronUpdate from "../../../src/worker/providers/cron_update.ts";
-import { testContext, withFiles } from "./ctx.ts";
+import { objectError, testContext, withFiles } from "./ctx.ts";
 
 async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "osapi-root-" });
@@ -210,14 +210,11 @@ Deno.test("cron entries from a file of the object store: create, update, missing
 
     await assert.rejects(
       create({ name: "gone", interval: "daily", object: "missing.sh" }),
-      (e: Error) =>
-        e instanceof OperationInputError && e.field === "object" &&
-        /no file named missing\.sh in the object store/.test(e.message),
+      objectError(/no file named missing\.sh in the object store/),
     );
     await assert.rejects(
       create({ name: "two", interval: "daily", object: "two-lines.sh" }),
-      (e: Error) =>
-        e instanceof OperationInputError && e.field === "object" && /one line/.test(e.message),
+      objectError(/one line/),
     );
     await assert.rejects(Deno.stat(`${root}/etc/cron.daily/two`), Deno.errors.NotFound);
     await assert.rejects(

@@ -1,6 +1,7 @@
 /** A ProviderContext for provider tests. */
 import { silent } from "../../../src/log.ts";
 import { type FileObject, sha256Hex } from "../../../src/core/files.ts";
+import { OperationInputError } from "../../../src/core/job.ts";
 import type { ProviderContext } from "../../../src/worker/providers/mod.ts";
 
 /**
@@ -47,4 +48,9 @@ export async function withFiles(
   const map = new Map<string, FileObject>();
   for (const [name, text] of Object.entries(objects)) map.set(name, await stored(name, text));
   return { ...ctx, files: (n: string) => Promise.resolve(map.get(n)) };
+}
+
+/** A check of `assert.rejects`: an input error naming `object` whose message matches. */
+export function objectError(message: RegExp): (e: Error) => boolean {
+  return (e) => e instanceof OperationInputError && e.field === "object" && message.test(e.message);
 }

@@ -19,7 +19,7 @@ import serviceStop from "../../../src/worker/providers/service_stop.ts";
 import serviceUpdate from "../../../src/worker/providers/service_update.ts";
 import { MANAGED_HEADER, unitName } from "../../../src/worker/providers/service_systemd.ts";
 import { findOnPath } from "../../../src/worker/providers/process.ts";
-import { testContext, withFiles } from "./ctx.ts";
+import { objectError, testContext, withFiles } from "./ctx.ts";
 
 const systemctl = await findOnPath("systemctl");
 const analyze = await findOnPath("systemd-analyze");
@@ -174,15 +174,11 @@ Deno.test({
 
       await assert.rejects(
         write(serviceCreate, { name: "gone", object: "missing.service" }),
-        (e: Error) =>
-          e instanceof OperationInputError && e.field === "object" &&
-          /no file named missing\.service in the object store/.test(e.message),
+        objectError(/no file named missing\.service in the object store/),
       );
       await assert.rejects(
         write(serviceCreate, { name: "blank", object: "blank.service" }),
-        (e: Error) =>
-          e instanceof OperationInputError && e.field === "object" &&
-          /must hold a unit file's text/.test(e.message),
+        objectError(/must hold a unit file's text/),
       );
       await assert.rejects(
         Deno.stat(`${root}/etc/systemd/system/gone.service`),
