@@ -150,7 +150,8 @@ function folderCycles(edges: Map<string, Map<string, string>>): string[][] {
  * - `api` and `worker` never import each other; nothing imports `cli`;
  * - `server` imports nothing of jobs (`job/`, `worker/`, `api/`, `runtime/`, `core/operations/`);
  * - `api` depends on interfaces only: no NATS client package and none of the folders that
- *   implement its services (`nats`, `nats_auth`, `job`, `health`, `audit`, `server`, `runtime`).
+ *   implement its services (`nats`, `nats_auth`, `job`, `health`, `audit`, `files`, `server`,
+ *   `runtime`).
  */
 /** The folders behind the API's interfaces (the composition root wires them in). */
 const API_IMPLEMENTATIONS = new Set([
@@ -159,6 +160,7 @@ const API_IMPLEMENTATIONS = new Set([
   "job",
   "health",
   "audit",
+  "files",
   "server",
   "runtime",
 ]);
