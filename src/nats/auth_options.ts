@@ -8,8 +8,10 @@ import {
   credsAuthenticator,
   nkeyAuthenticator,
 } from "@nats-io/transport-node";
+import { fromSeed } from "@nats-io/nkeys";
 import type { NatsClientConfig } from "../config/schema.ts";
 import { OsapiError } from "../core/errors.ts";
+import { credentialId, type CredentialRef } from "./credential_id.ts";
 
 /** Credentials or certificate files that cannot be used. */
 export class NatsAuthError extends OsapiError {
@@ -22,6 +24,8 @@ export class NatsAuthError extends OsapiError {
 export interface AuthOptions {
   options: Partial<ConnectionOptions>;
   warnings: string[];
+  /** The id of the credential presented (see credential_id.ts): names its inbox. */
+  credentialId: string;
 }
 
 /** Reads a credentials or certificate file; `what` names it in errors. */
@@ -83,8 +87,8 @@ export function parseSeedFile(text: string, path: string): string {
 const CREDS_BLOCK =
   /-{3,}BEGIN (?:NATS )?(USER JWT|USER NKEY SEED)-{3,}\s*\n\s*(\S+)\s*\n\s*-{3,}END /g;
 
-/** Checks that a creds file holds a user JWT and a user seed. */
-export function checkCredsFile(text: string, path: string): void {
+/** Checks that a creds file holds a user JWT and a user seed; returns the user's public key. */
+export function checkCredsFile(text: string, path: string): string {
   const found = new Map<string, string>();
   for (const m of text.matchAll(CREDS_BLOCK)) found.set(m[1], m[2]);
   const jwt = found.get("USER JWT");
@@ -95,6 +99,28 @@ export function checkCredsFile(text: string, path: string): void {
   if (!seed || !SEED.test(seed) || !seed.startsWith("SU")) {
     throw new NatsAuthError(`credentials file ${path}: no user NKey seed block found`);
   }
+  return userPublicKey(seed);
+}
+
+/** The public key of a user seed. */
+function userPublicKey(seed: string): string {
+  return fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+}
+
+/**
+ * The `sub` of a token shaped like a JWT (an API token, read unverified: only to name its
+ * inbox; the auth callout verifies it), or undefined for any other token.
+ */
+export function tokenSubject(token: string): string | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "=")));
+    return typeof claims?.sub === "string" && claims.sub !== "" ? claims.sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the authentication and TLS connection options for a component. */
@@ -102,26 +128,33 @@ export async function buildAuthOptions(nats: NatsClientConfig): Promise<AuthOpti
   const warnings: string[] = [];
   const options: Partial<ConnectionOptions> = {};
   const auth = nats.auth;
+  let credential: CredentialRef = { type: "shared" };
   switch (auth.type) {
     case "none":
       break;
-    case "token":
+    case "token": {
       options.token = auth.token;
+      const subject = tokenSubject(auth.token);
+      if (subject !== undefined) credential = { type: "token", subject };
       break;
+    }
     case "user_pass":
       options.user = auth.username;
       options.pass = auth.password;
+      credential = { type: "user", username: auth.username };
       break;
     case "nkey": {
       const text = await readSecretFile(auth.nkey_file, "nkey seed file", warnings);
       const seed = parseSeedFile(text, auth.nkey_file);
       options.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
+      credential = { type: "nkey", publicKey: userPublicKey(seed) };
       break;
     }
     case "creds": {
       const text = await readSecretFile(auth.creds_file, "credentials file", warnings);
-      checkCredsFile(text, auth.creds_file);
+      const publicKey = checkCredsFile(text, auth.creds_file);
       options.authenticator = credsAuthenticator(new TextEncoder().encode(text));
+      credential = { type: "nkey", publicKey };
       break;
     }
   }
@@ -135,5 +168,5 @@ export async function buildAuthOptions(nats: NatsClientConfig): Promise<AuthOpti
     if (tls.key_file) t.key = await readSecretFile(tls.key_file, "TLS key file", warnings);
     options.tls = t;
   }
-  return { options, warnings };
+  return { options, warnings, credentialId: credentialId(credential) };
 }

@@ -230,6 +230,19 @@ export class SubjectRouter {
     return `${this.inboxPrefix}.>`;
   }
 
+  /**
+   * The inbox prefix of one credential (`_INBOX.<ns>.<id>`; `id` from `credentialId` in
+   * credential_id.ts): its replies, which no other credential's permissions cover.
+   */
+  inboxPrefixFor(id: string): string {
+    return `${this.inboxPrefix}.${sanitizeToken(id, "credential id")}`;
+  }
+
+  /** Wildcard over the reply subjects of one credential (`_INBOX.<ns>.<id>.>`). */
+  inboxWildcardFor(id: string): string {
+    return `${this.inboxPrefixFor(id)}.>`;
+  }
+
   /** Wildcard over the job subjects of one kind (`<ns>.jobs.<kind>.>`). */
   jobsWildcard(kind: JobKind): string {
     return this.subject(`jobs.${kind}.>`);
