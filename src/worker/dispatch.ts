@@ -15,7 +15,7 @@ import { decodeJson } from "../job/store.ts";
 import { type HostResult, type Job, type JobEvent, OperationInputError } from "../core/job.ts";
 import type { Provider } from "./providers/mod.ts";
 import { errorMessage } from "../core/errors.ts";
-import { isPermanentFailure } from "./permanent.ts";
+import { isPermanentFailure, isPermanentStoreFailure } from "./permanent.ts";
 import type { DeploymentLog, FileFetch } from "../core/files.ts";
 
 /** Headers on a dead-lettered job. */
@@ -238,7 +238,20 @@ async function finish(
   events: JobEvents,
 ) {
   const before = events.take();
-  await Promise.all([ctx.records.putResult(job.id, result, before), events.settled()]);
+  try {
+    await Promise.all([ctx.records.putResult(job.id, result, before), events.settled()]);
+  } catch (e) {
+    // a result that can never be stored (too large): record a failed result instead of
+    // redelivering, which would run the job (a command, say) again
+    if (!isPermanentStoreFailure(e)) throw e;
+    const error = `the result could not be stored: ${errorMessage(e)}`;
+    ctx.log.error("storing the job result failed; a failed result is recorded", {
+      job_id: job.id,
+      error: errorMessage(e),
+    });
+    result = failed(ctx, error, result.duration_ms);
+    await ctx.records.putResult(job.id, result, before);
+  }
   publishResult(ctx.nc, ctx.router, job.id, result);
   msg.ack();
 }

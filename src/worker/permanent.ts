@@ -18,3 +18,11 @@ export function isPermanentFailure(e: unknown): boolean {
   return e instanceof OperationInputError || e instanceof PermanentProviderError ||
     e instanceof Deno.errors.NotFound;
 }
+
+/**
+ * True for a failure to store a result that no retry can fix: the encoded result is larger than
+ * the server's `max_payload`.
+ */
+export function isPermanentStoreFailure(e: unknown): boolean {
+  return e instanceof Error && /max_payload|maximum payload/i.test(e.message);
+}

@@ -47,6 +47,12 @@ const CommandResult = z.looseObject({
   stderr: z.string().optional(),
   exit_code: z.int().optional(),
   duration_ms: z.number().optional().meta({ description: "run time in milliseconds" }),
+  stdout_truncated: z.boolean().optional().meta({
+    description: "stdout was longer than the worker's cap and was cut",
+  }),
+  stderr_truncated: z.boolean().optional().meta({
+    description: "stderr was longer than the worker's cap and was cut",
+  }),
 });
 
 /** `POST /command/<name>` and OSAPI's current `POST /api/node/{hostname}/command/<name>`. */

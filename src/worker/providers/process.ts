@@ -4,8 +4,11 @@
  */
 import { OperationInputError } from "../../core/job.ts";
 
-/** Default cap on each of stdout and stderr: 1 MiB. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+/**
+ * Default cap on each of stdout and stderr: 256 KiB, so both streams and the JSON envelope of
+ * the stored result stay well below NATS's default `max_payload` (1 MiB).
+ */
+export const MAX_OUTPUT_BYTES = 256 * 1024;
 
 /** How long a process gets between SIGTERM and SIGKILL after a timeout or abort. */
 export const KILL_GRACE_MS = 2000;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { commandExec } from "../../../src/worker/providers/command_exec.ts";
 import { commandShell } from "../../../src/worker/providers/command_shell.ts";
+import { MAX_OUTPUT_BYTES } from "../../../src/worker/providers/process.ts";
 import { OperationInputError } from "../../../src/core/job.ts";
 import { testContext } from "./ctx.ts";
 
@@ -73,7 +74,7 @@ Deno.test("command.shell.do: pipes, env, exit code and output cap", async () => 
     commandShell.validate({ command: "yes | head -c 5M" }),
     testContext(),
   );
-  assert.equal(big.stdout.length, 1024 * 1024);
+  assert.equal(big.stdout.length, MAX_OUTPUT_BYTES);
   assert.equal(big.stdout_truncated, true);
   assert.equal(big.exit_code, 0);
 });
