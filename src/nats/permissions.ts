@@ -115,6 +115,11 @@ function streamInfo(router: SubjectRouter): string[] {
 /** Options of {@link permissionsFor}. */
 export interface PermissionOptions {
   /**
+   * The id of the user's credential (`credentialId` in credential_id.ts): names the subjects
+   * that are the user's own (its inbox `_INBOX.<ns>.<id>.>`).
+   */
+  credential?: string;
+  /**
    * The host a `worker` (or `component`) user is for: its consumers, result keys and registry
    * entry are fenced to that host. Empty: any host of the namespace.
    */
