@@ -20,7 +20,15 @@ import type { SubjectRouter } from "../nats/subjects.ts";
 import { uuidv7 } from "./ids.ts";
 import { computeStatus } from "../core/status.ts";
 import { type JetStreamPublisher, publisherFor } from "./publisher.ts";
-import { type DirectBucket, encodeJson, getJson, latestJson, lazyDirectBucket } from "./store.ts";
+import {
+  decodeJson,
+  type DirectBucket,
+  encodeJson,
+  getJson,
+  latestJson,
+  lazyDirectBucket,
+} from "./store.ts";
+import { kvKeySubject, kvStream } from "../nats/subjects.ts";
 
 /** What is stored under `jobs.<id>`: the job and how it was routed. */
 export interface StoredJob {
@@ -105,6 +113,20 @@ export class JobRecords {
   /** The stored job (as routed), or undefined. */
   async stored(id: string): Promise<StoredJob | undefined> {
     return getJson<StoredJob>((await this.#jobs()).kv, jobKey(id));
+  }
+
+  /**
+   * One host's stored result of a job, or undefined. One direct get naming the key in its
+   * subject, so a worker fenced to its host may read its own results and no one else's.
+   */
+  async result(id: string, host: string): Promise<HostResult | undefined> {
+    const { jsm } = await this.#results();
+    const m = await jsm.direct.getMessage(kvStream(this.#responseBucket), {
+      last_by_subj: kvKeySubject(this.#responseBucket, resultKey(id, host)),
+    });
+    const op = m?.header?.get("KV-Operation");
+    if (!m || (op !== "" && op !== undefined && op !== "PUT")) return undefined;
+    return decodeJson<HostResult>(m.data);
   }
 
   /** The full record of one job, or undefined when unknown (or expired). */

@@ -185,6 +185,11 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       ]),
       kvKeySubject(router.jobBucket, "events.>"),
       kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
+      // reads its own earlier result of a job (a replayed modify job is refused, not run again)
+      JS_API.directGet(
+        kvStream(router.responseBucket),
+        kvKeySubject(router.responseBucket, host === undefined ? ">" : `*.${host}`),
+      ),
       kvKeySubject(router.registryBucket, host ?? ">"),
       ...(host === undefined ? [] : [kvKeySubject(router.registryBucket, `facts.${host}`)]),
       // reads its drain state (one key; a message get names no key, so any host's state)

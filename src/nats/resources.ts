@@ -67,6 +67,7 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
       storage: storageOf(s.storage),
       num_replicas: s.replicas,
       discard: s.discard === "new" ? DiscardPolicy.New : DiscardPolicy.Old,
+      ...duplicateWindow(config),
     },
     {
       name: router.dlqStream,
@@ -92,6 +93,21 @@ export function streamConfigs(config: Config, router: SubjectRouter): Partial<St
       allow_rollup_hdrs: true,
     },
   ];
+}
+
+/**
+ * The jobs stream's duplicate window: as long as a job's record lives (`nats.kv.ttl`, at most
+ * the stream's `max_age`). Jobs are published with `Nats-Msg-Id` = their id, and a delivery
+ * keeps the stored headers, so a stored job steered onto a job subject again (a pull or push
+ * consumer whose reply or deliver subject is a job subject) is dropped as a duplicate; a worker
+ * refuses a job older than the record lifetime (see `DispatchContext.maxJobAgeMs`). The server
+ * remembers one id per job within the window.
+ */
+function duplicateWindow(config: Config): { duplicate_window?: number } {
+  const ttl = config.nats.kv.ttl;
+  const age = config.nats.stream.max_age;
+  const ms = ttl > 0 && age > 0 ? Math.min(ttl, age) : ttl > 0 ? ttl : age;
+  return ms > 0 ? { duplicate_window: nanos(ms) } : {};
 }
 
 /** The KV bucket settings of a namespace: name, ttl (ms), max_bytes, storage, replicas. */

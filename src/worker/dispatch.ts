@@ -45,6 +45,12 @@ export interface DispatchContext {
   files?: FileFetch;
   /** Records deployed files (see `ProviderContext.deployments`). */
   deployments?: DeploymentLog;
+  /**
+   * A job's deadline, in ms after its `created` time: the lifetime of its record and results
+   * (`nats.kv.ttl`). An older job is refused (its record is gone, so a replay could not be told
+   * from the original). Absent: no deadline.
+   */
+  maxJobAgeMs?: number;
 }
 
 /** The nak delay before delivery `n + 1`, from `back_off` (last value repeats). */
@@ -143,6 +149,14 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     msg.ack();
     return;
   }
+  const refusal = await replayRefusal(ctx, job, deliveries);
+  if (refusal !== undefined) {
+    // a replay (a stored job delivered onto a job subject again through a chosen reply or
+    // deliver subject), or a job nobody waits for any more: never run, never redelivered
+    log.warn("job refused: " + refusal, { ...fields, subject: msg.subject, created: job.created });
+    msg.term(refusal);
+    return;
+  }
   const working = setInterval(
     () => msg.working(),
     Math.max(500, Math.floor(consumer.ack_wait / 3)),
@@ -214,6 +228,45 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
   } finally {
     clearInterval(working);
   }
+}
+
+/**
+ * Why a job must not run (undefined: it may): older than its deadline, or already answered by
+ * this host (its result is stored: the job ran, this delivery is a replay or a redelivery after
+ * a lost ack). A failed look-up runs the job (the record store being down must not stop jobs;
+ * the result write would then fail and redeliver it).
+ */
+async function replayRefusal(
+  ctx: DispatchContext,
+  job: Job,
+  deliveries: number,
+): Promise<string | undefined> {
+  if (ctx.maxJobAgeMs !== undefined) {
+    const created = Date.parse(job.created);
+    if (!Number.isFinite(created)) {
+      return `its creation time ${JSON.stringify(job.created)} is invalid`;
+    }
+    if (Date.now() - created > ctx.maxJobAgeMs) {
+      return `older than its deadline (created ${job.created}, jobs expire after ` +
+        `${Math.round(ctx.maxJobAgeMs / 1000)}s)`;
+    }
+  }
+  // queries are safe to repeat and on the hot path: only modify jobs pay for the look-up, and
+  // a first delivery of a job that is not a replay pays it too (a replay is a first delivery)
+  if (ctx.providers.get(job.operation.type)?.kind !== "modify") return undefined;
+  try {
+    const prior = await ctx.records.result(job.id, ctx.hostname);
+    if (prior !== undefined) {
+      return `already answered by this host (${prior.status}` +
+        (deliveries > 1 ? `, delivery ${deliveries})` : ")");
+    }
+  } catch (e) {
+    ctx.log.warn("checking for an earlier result failed; running the job", {
+      job_id: job.id,
+      error: errorMessage(e),
+    });
+  }
+  return undefined;
 }
 
 function failed(ctx: DispatchContext, error: string, duration_ms?: number): HostResult {

@@ -98,6 +98,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
         root: opts.root ?? "/",
         files: natsFileFetch(nc, router),
         deployments: natsDeploymentLog(nc, router, hostname),
+        ...(config.nats.kv.ttl > 0 ? { maxJobAgeMs: config.nats.kv.ttl } : {}),
       },
       registry: new WorkerRegistry(nc, router, config.nats.registry.ttl),
       facts: new FactsReporter(wc.facts.interval, wc.conditions, log),

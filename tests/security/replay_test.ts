@@ -1,0 +1,233 @@
+/**
+ * Issue 8 §3: a worker credential re-running old jobs on other hosts. An unfenced worker user
+ * (any consumer name) and a worker fenced to host b (its own consumer, given host a's filter with
+ * the multi-filter create form) each create a consumer on host a's modify subject with deliver
+ * policy `all` and pull with the reply subject set to host a's job subject: nats-server delivers
+ * the stored job there and the jobs stream stores it again. Refused twice over: the stream drops
+ * it as a duplicate (`Nats-Msg-Id` = job id, duplicate window = record lifetime), and host a's
+ * worker refuses a modify job it already answered or one older than its deadline (logged,
+ * terminated, never run). Plus §7: a fenced worker cannot write another host's registry entry or
+ * result.
+ */
+import assert from "node:assert/strict";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { Config } from "../../src/config/schema.ts";
+import { silent } from "../../src/log.ts";
+import { connectNats } from "../../src/nats/connect.ts";
+import { ensureResources, routerFor } from "../../src/nats/resources.ts";
+import { JS_API, type SubjectRouter } from "../../src/nats/subjects.ts";
+import { createJobClient, type JobClient } from "../../src/job/client.ts";
+import { encodeJson } from "../../src/job/store.ts";
+import type { Job } from "../../src/core/job.ts";
+import type { Provider } from "../../src/worker/providers/mod.ts";
+import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
+import { eventually, jobConfig, testProviders } from "../helpers/jobs.ts";
+import {
+  type RenderedServer,
+  startRenderedServer,
+  Violations,
+} from "../helpers/rendered_server.ts";
+
+const NS = "osapi";
+const USERS = [
+  { username: "w-a", password: "pw-w-a", role: "worker", namespace: NS, hostname: "a" },
+  { username: "w-b", password: "pw-w-b", role: "worker", namespace: NS, hostname: "b" },
+  { username: "w-any", password: "pw-w-any", role: "worker", namespace: NS },
+];
+
+/** `test.touch` (modify): counts its runs per job id. */
+function countingModify(): Provider & { runs: Map<string, number> } {
+  const runs = new Map<string, number>();
+  return {
+    type: "test.touch",
+    kind: "modify",
+    runs,
+    validate: (d) => (d ?? {}) as Record<string, unknown>,
+    run: (input) => {
+      const id = String((input as { id?: string }).id);
+      runs.set(id, (runs.get(id) ?? 0) + 1);
+      return Promise.resolve({ changed: true });
+    },
+  };
+}
+
+interface Fixture {
+  rs: RenderedServer;
+  config: Config;
+  router: SubjectRouter;
+  admin: NatsConnection;
+  client: JobClient;
+  touch: ReturnType<typeof countingModify>;
+  worker: WorkerHandle;
+  connect(user: string): Promise<NatsConnection>;
+  /** Waits until host a's consumer has nothing pending or unacked. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function fixture(): Promise<Fixture> {
+  const rs = await startRenderedServer({
+    nats: { server: { namespace: NS, auth: { type: "user_pass", users: USERS } } },
+  });
+  const conns: NatsConnection[] = [];
+  const connect = async (name: string) => {
+    const u = USERS.find((x) => x.username === name)!;
+    const nc = await connectNats(
+      rs.client({ type: "user_pass", username: u.username, password: u.password }, NS),
+      silent,
+      { maxReconnectAttempts: 0 },
+    );
+    conns.push(nc);
+    return nc;
+  };
+  const config = jobConfig(rs.server.port, { namespace: NS, hostname: "a" });
+  const router = routerFor(config, NS);
+  const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
+  conns.push(admin);
+  await ensureResources(admin, config, router, silent);
+  const touch = countingModify();
+  const providers = testProviders(touch);
+  const client = createJobClient(admin, config, router, silent, { operations: providers });
+  const worker = await startWorker(config, {
+    log: silent,
+    nc: await connect("w-a"),
+    providers,
+    fetchExpiresMs: 1000,
+  });
+  const jsm = await jetstreamManager(admin);
+  const settled = async () => {
+    await eventually(async () => {
+      const i = await jsm.consumers.info(router.stream, router.workerConsumer("a"));
+      return i.num_pending === 0 && i.num_ack_pending === 0 && worker.running() === 0
+        ? true
+        : undefined;
+    }, "host a's consumer settled");
+  };
+  const close = async () => {
+    await worker.stop({ abort: true });
+    for (const nc of conns.reverse()) await nc.close().catch(() => {});
+    await rs.server.stop();
+  };
+  return { rs, config, router, admin, client, touch, worker, connect, settled, close };
+}
+
+/**
+ * The reproduction: `user` creates consumer `name` on host a's modify subject (deliver all) and
+ * pulls `batch` jobs with the reply subject set to host a's job subject.
+ */
+async function replay(f: Fixture, user: string, name: string, batch = 1): Promise<void> {
+  const nc = await f.connect(user);
+  const target = f.router.job("modify", { type: "host", host: "a" });
+  const created = await nc.request(
+    JS_API.consumer("DURABLE.CREATE", f.router.stream, name),
+    JSON.stringify({
+      stream_name: f.router.stream,
+      config: {
+        durable_name: name,
+        filter_subjects: [target],
+        deliver_policy: "all",
+        ack_policy: "explicit",
+      },
+    }),
+  );
+  const answer = created.json<{ error?: { description: string } }>();
+  assert.equal(answer.error, undefined, `${user}: consumer ${name} not created`);
+  nc.publish(
+    JS_API.consumer("MSG.NEXT", f.router.stream, name),
+    JSON.stringify({ batch, no_wait: true }),
+    { reply: target },
+  );
+  await nc.flush();
+}
+
+Deno.test("replay: a worker credential cannot make host a run a completed job again", async () => {
+  const f = await fixture();
+  try {
+    const jsm = await jetstreamManager(f.admin);
+    const run = await f.client.run({ type: "test.touch", data: { id: "first" } }, "a", "t");
+    assert.equal(run.results[0]?.status, "completed");
+    assert.equal(f.touch.runs.get("first"), 1);
+    const stored = (await jsm.streams.info(f.router.stream)).state.messages;
+
+    // unfenced worker: a consumer of any name; fenced to b: its own name, a's filter
+    await replay(f, "w-any", "replayer");
+    await replay(f, "w-b", f.router.workerConsumer("b"));
+    await f.settled();
+    // the stream dropped both deliveries as duplicates of the stored job
+    assert.equal((await jsm.streams.info(f.router.stream)).state.messages, stored);
+
+    // a job stored longer ago than the duplicate window (simulated: published without a message
+    // id) is stored again by the same replays: host a's worker finds its own result and refuses
+    const second: Job = {
+      id: "01900000-0000-7000-8000-000000000002",
+      operation: { type: "test.touch", data: { id: "second" } },
+      target: "a",
+      created: new Date().toISOString(),
+      submitter: "t",
+      hosts: ["a"],
+    };
+    await jetstream(f.admin).publish(
+      f.router.job("modify", { type: "host", host: "a" }),
+      encodeJson(second),
+    );
+    await f.settled();
+    assert.equal(f.touch.runs.get("second"), 1);
+    const before = (await jsm.streams.info(f.router.stream)).state.messages;
+    await replay(f, "w-any", "replayer-2", 10);
+    await replay(f, "w-b", f.router.workerConsumer("b"), 10);
+    await f.settled();
+    assert.ok((await jsm.streams.info(f.router.stream)).state.messages > before, "not replayed");
+    // and a job older than its deadline (the record lifetime, nats.kv.ttl) is refused unrun
+    const old: Job = {
+      id: "01900000-0000-7000-8000-00000000000a",
+      operation: { type: "test.touch", data: { id: "old" } },
+      target: "a",
+      created: new Date(Date.now() - f.config.nats.kv.ttl - 60_000).toISOString(),
+      submitter: "t",
+      hosts: ["a"],
+    };
+    await jetstream(f.admin).publish(
+      f.router.job("modify", { type: "host", host: "a" }),
+      encodeJson(old),
+    );
+    await f.settled();
+    assert.deepEqual(Object.fromEntries(f.touch.runs), { first: 1, second: 1 });
+    // a fresh job still runs
+    const fresh = await f.client.run({ type: "test.touch", data: { id: "third" } }, "a", "t");
+    assert.equal(fresh.results[0]?.status, "completed");
+    assert.equal(f.touch.runs.get("third"), 1);
+  } finally {
+    await f.close();
+  }
+});
+
+Deno.test("fences: a worker fenced to host b writes no registry entry, result or file state of host a", async () => {
+  const f = await fixture();
+  try {
+    const nc = await f.connect("w-b");
+    const v = new Violations(nc);
+    const kv = (bucket: string, key: string) => `$KV.${bucket}.${key}`;
+    for (
+      const subject of [
+        kv(f.router.registryBucket, "a"),
+        kv(f.router.registryBucket, "facts.a"),
+        kv(f.router.responseBucket, "01900000-0000-7000-8000-00000000000b.a"),
+        kv(f.router.fileStateBucket, "a.etc_hosts"),
+      ]
+    ) {
+      assert.match((await v.publish(subject)) ?? "accepted", /Permissions Violation/i, subject);
+    }
+    // its own keys are writable
+    for (
+      const subject of [
+        kv(f.router.registryBucket, "b"),
+        kv(f.router.responseBucket, "01900000-0000-7000-8000-00000000000b.b"),
+      ]
+    ) {
+      assert.equal(await v.publish(subject), undefined, subject);
+    }
+  } finally {
+    await f.close();
+  }
+});
