@@ -9,7 +9,7 @@ import {
 } from "../nats_auth/operator_init.ts";
 import { operatorDir } from "../config/state_layout.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
-import { commaList, guarded, storeFor } from "./nats_security.ts";
+import { collect, commaList, guarded, storeFor } from "./nats_security.ts";
 
 function parseResolver(text: string): ResolverType {
   if (text === "memory" || text === "full") return text;
@@ -32,6 +32,12 @@ export function registerNatsOperator(nats: Command): void {
     .option("--namespaces <list>", "comma-separated namespaces (default: nats.server.namespace)")
     .option("--resolver <type>", "memory or full (default: nats.server.auth.operator.resolver)")
     .option("--name <name>", "operator name (default: nats.server.auth.operator.name)")
+    .option(
+      "--worker-host <hosts>",
+      "a worker user per host, fenced to it (worker-<host>; comma-separated, repeatable) " +
+        "instead of one namespace-wide worker user",
+      collect,
+    )
     .option("--force", "replace an existing store (its keys are lost)")
     .action((opts, cmd) =>
       guarded(async () => {
@@ -49,6 +55,7 @@ export function registerNatsOperator(nats: Command): void {
           resolverDir: o.resolver_dir || undefined,
           jetstream: configJetStreamLimits(config),
           permissions: configPermissions(config),
+          workerHosts: commaList(opts.workerHost),
           force: opts.force,
         });
         console.log(`operator        ${r.operatorPublicKey}`);

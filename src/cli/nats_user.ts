@@ -17,6 +17,26 @@ function parseRole(text: string): NatsRole {
   );
 }
 
+/** `--hostname`: only for the roles that run a worker (a clear error otherwise). */
+function parseHostname(text: string | undefined, role: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (role !== "worker" && role !== "component") {
+    throw new CliError(
+      `--hostname ${JSON.stringify(text)}: only with --role worker or component ` +
+        `(got ${role === undefined ? "no --role" : `--role ${role}`})`,
+      EXIT_CONFIG,
+    );
+  }
+  if (text.trim() === "" || /[\s*>]/.test(text.trim())) {
+    throw new CliError(
+      `--hostname ${JSON.stringify(text)}: expected the worker's host name ` +
+        "(job.worker.hostname), without whitespace or the wildcards * and >",
+      EXIT_CONFIG,
+    );
+  }
+  return text.trim();
+}
+
 /** Registers `nats user` on the `nats` group. */
 export function registerNatsUser(nats: Command): void {
   const user = nats.command("user").description("users of an operator-store account");
@@ -36,6 +56,11 @@ export function registerNatsUser(nats: Command): void {
       "--namespace <ns>",
       "namespace the --role is fenced to (default: nats.server.namespace)",
     )
+    .option(
+      "--hostname <host>",
+      "with --role worker or component: fence the user to this worker host (its consumer, " +
+        "results, registry entry and file state)",
+    )
     .option("--expires <duration>", "lifetime, e.g. 24h, 30d (default: never)")
     .option("--force", "replace an existing user of that name")
     .option(...dirOpt)
@@ -45,12 +70,15 @@ export function registerNatsUser(nats: Command): void {
         const pub = commaList(opts.pub);
         const sub = commaList(opts.sub);
         let permissions: Permissions;
+        const hostname = parseHostname(opts.hostname, opts.role);
         if (opts.role !== undefined) {
           if (pub.length || sub.length) {
             throw new CliError("give either --role or --pub/--sub, not both", EXIT_CONFIG);
           }
           const ns = opts.namespace ?? config.nats.server.namespace;
-          permissions = jwtPermissions(permissionsFor(parseRole(opts.role), routerFor(config, ns)));
+          permissions = jwtPermissions(
+            permissionsFor(parseRole(opts.role), routerFor(config, ns), { hostname }),
+          );
         } else {
           if (!pub.length && !sub.length) {
             throw new CliError("give --pub and/or --sub subjects, or --role", EXIT_CONFIG);

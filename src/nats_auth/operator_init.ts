@@ -1,7 +1,8 @@
 /**
  * Operator (JWT) mode setup: `osapi nats operator init` creates an operator with a signing key,
  * the system account (with a `sys` user for account pushes), one account per namespace with
- * JetStream enabled, an `api` and a `worker` user per namespace with scoped permissions, their
+ * JetStream enabled, an `api` and a `worker` user per namespace with scoped permissions (or one
+ * host-fenced `worker-<host>` user per `workerHosts` entry instead of `worker`), their
  * creds files, and the matching nats-server configuration fragment (memory resolver with
  * `resolver_preload`, or a full resolver with a directory).
  */
@@ -10,6 +11,7 @@ import { operatorDir } from "../config/state_layout.ts";
 import type { Config } from "../config/schema.ts";
 import { namespaceAccount, validateNamespace } from "../nats/subjects.ts";
 import { permissionsFor } from "../nats/permissions.ts";
+import { sanitizeToken } from "../core/targets.ts";
 import { routerFor } from "../nats/resources.ts";
 import { quote } from "../nats_conf/conf_text.ts";
 import {
@@ -38,12 +40,20 @@ export const NAMESPACE_USERS = ["api", "worker", "admin"] as const;
 /** One of {@link NAMESPACE_USERS}. */
 export type NamespaceUser = typeof NAMESPACE_USERS[number];
 
-/** Permissions of a namespace user (from the least-privilege permission sets). */
-export type UserPermissionsFn = (role: NamespaceUser, namespace: string) => Permissions;
+/**
+ * Permissions of a namespace user (from the least-privilege permission sets); `hostname`: the
+ * host a `worker` user is fenced to.
+ */
+export type UserPermissionsFn = (
+  role: NamespaceUser,
+  namespace: string,
+  hostname?: string,
+) => Permissions;
 
-/** The least-privilege permission sets of `config`, fenced to each namespace. */
+/** The least-privilege permission sets of `config`, fenced to each namespace (and host). */
 export function configPermissions(config: Config): UserPermissionsFn {
-  return (role, namespace) => jwtPermissions(permissionsFor(role, routerFor(config, namespace)));
+  return (role, namespace, hostname) =>
+    jwtPermissions(permissionsFor(role, routerFor(config, namespace), { hostname }));
 }
 
 /** Options of {@link initOperator}. */
@@ -60,6 +70,12 @@ export interface OperatorInitOptions {
   jetstream?: JetStreamLimits;
   /** Permissions of the api and worker users. */
   permissions: UserPermissionsFn;
+  /**
+   * Hosts that get a worker user of their own (`worker-<host>`, fenced to that host: its
+   * consumer, results, registry entry and file state). Given, no namespace-wide `worker` user is
+   * created; empty (the default): one `worker` user for every host of the namespace.
+   */
+  workerHosts?: string[];
   /** Replace an existing store (its keys are lost). Default: refuse. */
   force?: boolean;
 }
@@ -75,7 +91,8 @@ export interface OperatorInitResult {
     namespace: string;
     account: string;
     publicKey: string;
-    creds: Record<NamespaceUser, string>;
+    /** Creds files by user name: `api`, `admin`, and `worker` or `worker-<host>` per host. */
+    creds: Record<string, string>;
   }[];
   /** The server configuration fragment, also written to `<dir>/server.conf`. */
   serverConfig: string;
@@ -85,14 +102,31 @@ export interface OperatorInitResult {
 /** The account name of a namespace (`DEFAULT` for the empty namespace). */
 export { namespaceAccount };
 
-/** The user name of a namespace user (`api`, `worker`). */
-export function namespaceUserName(role: NamespaceUser): string {
-  return role;
+/** The user name of a namespace user (`api`, `worker`; `worker-<host>` when fenced to a host). */
+export function namespaceUserName(role: NamespaceUser, hostname?: string): string {
+  return hostname === undefined ? role : `${role}-${sanitizeToken(hostname, "host name")}`;
+}
+
+/** The distinct, validated `--worker-host` names (a clear error naming a bad one). */
+function workerHostsOf(hosts: string[] = []): string[] {
+  const out = new Set<string>();
+  for (const raw of hosts) {
+    const h = raw.trim();
+    if (h === "" || /[\s*>]/.test(h)) {
+      throw new OperatorStoreError(
+        `worker host ${JSON.stringify(raw)}: expected a host name (the worker's ` +
+          "`job.worker.hostname`), without whitespace or the wildcards * and >",
+      );
+    }
+    out.add(h);
+  }
+  return [...out];
 }
 
 /** Creates a new operator store; see the module documentation. */
 export async function initOperator(opts: OperatorInitOptions): Promise<OperatorInitResult> {
   const namespaces = [...new Set(opts.namespaces.map((n) => validateNamespace(n.trim())))];
+  const workerHosts = workerHostsOf(opts.workerHosts);
   if (namespaces.length === 0) throw new OperatorStoreError("at least one namespace is needed");
   for (const ns of namespaces) {
     if (namespaceAccount(ns) === SYSTEM_ACCOUNT) {
@@ -140,13 +174,19 @@ export async function initOperator(opts: OperatorInitOptions): Promise<OperatorI
       description: `osapi namespace ${ns || "(none)"}`,
       jetstream: opts.jetstream ?? UNLIMITED_JETSTREAM,
     });
-    const creds = {} as Record<NamespaceUser, string>;
-    for (const role of NAMESPACE_USERS) {
+    const creds: Record<string, string> = {};
+    const users = NAMESPACE_USERS.flatMap((role) =>
+      role === "worker" && workerHosts.length > 0
+        ? workerHosts.map((host) => ({ role, host }))
+        : [{ role, host: undefined }]
+    );
+    for (const { role, host } of users) {
+      const name = namespaceUserName(role, host);
       const u = await store.addUser(acc.name, {
-        name: namespaceUserName(role),
-        permissions: opts.permissions(role, ns),
+        name,
+        permissions: opts.permissions(role, ns, host),
       });
-      creds[role] = u.credsFile;
+      creds[name] = u.credsFile;
     }
     accounts.push({ namespace: ns, account: acc.name, publicKey: acc.publicKey, creds });
   }
