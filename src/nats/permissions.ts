@@ -23,12 +23,32 @@
  * admin identity) creates and updates them; components only verify they exist (see
  * `ensureResources`). Nothing reaches outside the namespace: no other namespace, no `$SYS`.
  *
+ * Worker users fenced to a host (`hostname` in a config-file user entry, a callout user, `nats
+ * user add --hostname`, `nats operator init --worker-host`): consumer info, pulls and acks only
+ * on its own and the shared `_any` consumers, KV writes only to its own result keys, registry
+ * entries and file state. Without a `hostname` a worker user stands for every host of its
+ * namespace: any consumer name, any host's keys.
+ *
+ * Replays are refused by the data, not by permissions: a consumer's body (deliver policy,
+ * `filter_subjects`, `deliver_subject`) and a pull request's reply subject are not checked
+ * against permissions, so any worker user can have stored jobs delivered onto a job subject
+ * again. The jobs stream drops them as duplicates (`Nats-Msg-Id` = job id, duplicate window =
+ * the record lifetime `nats.kv.ttl`), and a worker refuses, logs and terminates a job older
+ * than that lifetime and a modify job whose result it already stored (tests/security/
+ * replay_test.ts).
+ *
  * Residual risks inside one namespace (permissions cannot express them; documented, not fixed):
- * - A worker user can publish results and status events for any job of its namespace, and
- *   without a `hostname` in its user entry it can create or update consumers of any name on the
- *   jobs stream. Even fenced to its host, it can give its own consumer (created with several
+ * - A worker user can publish fast-path results (`<ns>.jobs.results.<id>`, naming any host) and
+ *   status events for any job of its namespace; the stored result keys stay fenced.
+ * - A worker user fenced to its host can still give its own consumer (created with several
  *   `filter_subjects`, a form whose filters nats-server does not put in the API subject) other
- *   hosts' filters and take their jobs.
+ *   hosts' filters and read their jobs (it cannot take them: every consumer gets its own copy),
+ *   and can change the shared `_any` consumers' settings (the create form names the filter,
+ *   not the rest of the body). An unfenced worker user can also create, update or redirect any
+ *   consumer of the jobs stream, including other hosts' own consumers.
+ * - A job published over NATS without a `Nats-Msg-Id` (not by osapi) is not deduplicated: a
+ *   replay of it can run once more on a worker that has not answered it yet (an `_any` job on
+ *   another worker, or a query) until it is older than `nats.kv.ttl`.
  *
  * Residual risks across namespaces sharing one account (`isolation: permissions`): nats-server
  * publishes some messages itself, to subjects the requester chose and it does not check:
