@@ -175,7 +175,7 @@ export async function initOperator(opts: OperatorInitOptions): Promise<OperatorI
       jetstream: opts.jetstream ?? UNLIMITED_JETSTREAM,
     });
     const creds: Record<string, string> = {};
-    const users = NAMESPACE_USERS.flatMap((role) =>
+    const users = NAMESPACE_USERS.flatMap((role): { role: NamespaceUser; host?: string }[] =>
       role === "worker" && workerHosts.length > 0
         ? workerHosts.map((host) => ({ role, host }))
         : [{ role, host: undefined }]
