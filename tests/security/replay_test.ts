@@ -148,7 +148,10 @@ Deno.test("replay: a worker credential cannot make host a run a completed job ag
     const run = await f.client.run({ type: "test.touch", data: { id: "first" } }, "a", "t");
     assert.equal(run.results[0]?.status, "completed");
     assert.equal(f.touch.runs.get("first"), 1);
-    const stored = (await jsm.streams.info(f.router.stream)).state.messages;
+    const info = await jsm.streams.info(f.router.stream);
+    const stored = info.state.messages;
+    // duplicates are dropped for as long as the job's record lives (not the 2 min default)
+    assert.equal(info.config.duplicate_window, f.config.nats.kv.ttl * 1_000_000);
 
     // unfenced worker: a consumer of any name; fenced to b: its own name, a's filter
     await replay(f, "w-any", "replayer");
