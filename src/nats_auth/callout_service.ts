@@ -24,6 +24,7 @@ import { isBcryptHash, quote } from "../nats_conf/conf_text.ts";
 import { shown } from "../config/fields.ts";
 import { buildRoleTable, effectivePermissions } from "../api_auth/rbac.ts";
 import type { Permission, RoleTable } from "../core/permissions.ts";
+import { calloutAuthUsers, checkAuthUserRoles } from "./callout_auth_users.ts";
 import { LoginLimiter, type LoginLimitOptions } from "./callout_limits.ts";
 import { type SigningKeySource, watchedSigningKey } from "./signing_key_watch.ts";
 import { verifyToken } from "../api_auth/tokens.ts";
@@ -189,6 +190,7 @@ function checkCalloutConfig(config: Config): void {
         `${JSON.stringify(c.account)}; use another account`,
     });
   }
+  issues.push(...checkAuthUserRoles(config));
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
@@ -240,11 +242,24 @@ export async function calloutConfigFragment(
     `    users: [ ${serviceUser} ]`,
     "  }",
   ];
+  const serverUsers = calloutAuthUsers(config);
   for (const account of calloutTargetAccounts(c)) {
     lines.push(`  ${account}: {`, "    jetstream: enabled");
+    const members: string[] = [];
     if (opts.adminPublicKey && account === c.target_account) {
-      lines.push(`    users: [ { nkey: ${quote(opts.adminPublicKey)} } ]`);
+      members.push(`{ nkey: ${quote(opts.adminPublicKey)} }`);
       authUsers.push(opts.adminPublicKey);
+    }
+    for (const u of serverUsers.filter((u) => u.account === account)) {
+      members.push(u.text);
+      authUsers.push(u.username);
+    }
+    if (members.length > 0) {
+      lines.push(
+        "    users: [",
+        ...members.join("\n").split("\n").map((l) => `      ${l}`),
+        "    ]",
+      );
     }
     lines.push("  }");
   }
