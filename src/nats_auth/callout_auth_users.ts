@@ -7,7 +7,6 @@
  * `user_ttl`). Other users (e.g. `view`) and API tokens still go through the callout.
  */
 import type { Config } from "../config/schema.ts";
-import { ConfigError } from "../config/errors.ts";
 import { NATS_ROLES } from "../config/schema.ts";
 import { ConfWriter } from "../nats_conf/conf_text.ts";
 import { userPermissions, writePermissions } from "../server/render.ts";
