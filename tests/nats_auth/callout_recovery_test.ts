@@ -37,7 +37,14 @@ function child(args: string[], env: Record<string, string>, cwd: string) {
           p.kill("SIGTERM");
         } catch { /* gone */ }
       }
+      // a component that does not stop within 10 s is killed (bounded test time)
+      const kill = setTimeout(() => {
+        try {
+          p.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 10_000);
       await p.status;
+      clearTimeout(kill);
       await pumps;
     },
   };
@@ -178,7 +185,7 @@ Deno.test("callout down longer than user_ttl, then up: API and worker recover wi
     assert.equal(api.exited(), undefined);
     assert.equal(worker.exited(), undefined);
   } finally {
-    for (const p of parts) await p.stop();
+    await Promise.all(parts.map((p) => p.stop()));
     await callout?.stop();
     await server.stop();
     await Deno.remove(dir, { recursive: true });
