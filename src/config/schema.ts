@@ -214,6 +214,11 @@ export const schema = section("osapi configuration", {
             "1h",
             "lifetime of issued user JWTs (capped by an API token's expiry)",
           ),
+          auth_user_roles: strings(
+            ["admin", "api", "worker", "component"],
+            "roles of users rendered as nats-server users in auth_users: they log in without " +
+              "the callout (a callout outage or login flood cannot strand them; no user_ttl)",
+          ),
           nats: natsClient("osapi-auth-callout"),
           users: list(
             "users with bcrypt passwords the callout accepts",

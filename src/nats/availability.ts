@@ -8,17 +8,28 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { errors } from "@nats-io/nats-core";
 import { JetStreamApiError, JetStreamError } from "@nats-io/jetstream";
 
-const connected = new WeakMap<NatsConnection, { up: boolean }>();
+const connected = new WeakMap<NatsConnection, { up: boolean; authError?: string }>();
+
+function isAuthError(e: unknown): boolean {
+  return e instanceof errors.AuthorizationError ||
+    e instanceof errors.UserAuthenticationExpiredError;
+}
 
 /** Starts following `nc`'s status events (once per connection). */
 export function trackNatsConnection(nc: NatsConnection | undefined): void {
   if (!nc || connected.has(nc)) return;
-  const state = { up: true };
+  const state: { up: boolean; authError?: string } = { up: true };
   connected.set(nc, state);
   (async () => {
     for await (const s of nc.status()) {
       if (s.type === "disconnect" || s.type === "reconnecting") state.up = false;
-      else if (s.type === "reconnect") state.up = true;
+      else if (s.type === "reconnect") {
+        state.up = true;
+        state.authError = undefined;
+      } else if (s.type === "error" && isAuthError(s.error)) {
+        state.up = false;
+        state.authError = (s.error as Error).message;
+      }
     }
   })().catch(() => {}); // the status iterator ends with the connection
 }
@@ -64,7 +75,12 @@ function isDisconnect(e: unknown): boolean {
  */
 export function natsUnavailable(nc: NatsConnection | undefined, err?: unknown): string | undefined {
   if (nc?.isClosed()) return "the API's NATS connection is closed";
-  if (nc && connected.get(nc)?.up === false) return "NATS is reconnecting; retry shortly";
+  const state = nc ? connected.get(nc) : undefined;
+  if (state?.up === false && state.authError) {
+    return `NATS refused authentication (${state.authError}); reconnecting with fresh ` +
+      "credentials, retry shortly";
+  }
+  if (state?.up === false) return "NATS is reconnecting; retry shortly";
   if (err !== undefined && isUnavailableError(err)) {
     // a dropped connection is noticed by a request before the status event arrives
     const what = isDisconnect(err) ? "reconnecting" : "unavailable";

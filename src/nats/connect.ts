@@ -9,6 +9,7 @@ import { checkTlsMaterial, clientTlsRefs, type TlsMaterial } from "./tls_check.t
 import { buildAuthOptions } from "./auth_options.ts";
 import { SubjectRouter } from "./subjects.ts";
 import { errorMessage, OsapiError } from "../core/errors.ts";
+import { exitOnFatalClose, RECONNECT_ON_AUTH_ERRORS } from "./reconnect.ts";
 
 /** Options of {@link connectNats}. */
 export interface ConnectOptions {
@@ -22,6 +23,12 @@ export interface ConnectOptions {
   timeout?: number;
   /** Configuration key of this client section, for errors (e.g. `api.server.nats`). */
   configKey?: string;
+  /**
+   * End the process (exit code 70) when the connection closes on an error rather than by
+   * `close()`/`drain()`, so that a service manager restarts it: a component never lives on with
+   * a dead connection (see `exitOnFatalClose` in reconnect.ts).
+   */
+  exitOnFatalClose?: boolean;
 }
 
 /**
@@ -166,6 +173,9 @@ export async function connectNats(
     reconnectJitter: 250,
     reconnectJitterTLS: 500,
     waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
+    // keep reconnecting after repeated auth errors (an expired callout-issued user JWT whose
+    // renewal failed while the callout was down): each reconnect authenticates afresh
+    ...RECONNECT_ON_AUTH_ERRORS,
     timeout: opts.timeout ?? 5_000,
     // no stack captured per request (two Error objects each): a measurable cost per job
     noAsyncTraces: true,
@@ -174,6 +184,7 @@ export async function connectNats(
     throw explainTlsFailure(e, nats, opts.configKey);
   });
   nc.closed().finally(release);
+  if (opts.exitOnFatalClose) exitOnFatalClose(nc, log);
   log.debug("connected to NATS", { server: nc.getServer(), name: opts.name ?? nats.client_name });
   (async () => {
     for await (const s of nc.status()) {

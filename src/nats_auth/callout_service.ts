@@ -24,7 +24,9 @@ import { isBcryptHash, quote } from "../nats_conf/conf_text.ts";
 import { shown } from "../config/fields.ts";
 import { buildRoleTable, effectivePermissions } from "../api_auth/rbac.ts";
 import type { Permission, RoleTable } from "../core/permissions.ts";
-import { loadSigningKey } from "../api_auth/signing_key.ts";
+import { calloutAuthUsers, checkAuthUserRoles } from "./callout_auth_users.ts";
+import { LoginLimiter, type LoginLimitOptions } from "./callout_limits.ts";
+import { type SigningKeySource, watchedSigningKey } from "./signing_key_watch.ts";
 import { verifyToken } from "../api_auth/tokens.ts";
 import {
   type Authorizer,
@@ -188,6 +190,7 @@ function checkCalloutConfig(config: Config): void {
         `${JSON.stringify(c.account)}; use another account`,
     });
   }
+  issues.push(...checkAuthUserRoles(config));
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
@@ -239,11 +242,24 @@ export async function calloutConfigFragment(
     `    users: [ ${serviceUser} ]`,
     "  }",
   ];
+  const serverUsers = calloutAuthUsers(config);
   for (const account of calloutTargetAccounts(c)) {
     lines.push(`  ${account}: {`, "    jetstream: enabled");
+    const members: string[] = [];
     if (opts.adminPublicKey && account === c.target_account) {
-      lines.push(`    users: [ { nkey: ${quote(opts.adminPublicKey)} } ]`);
+      members.push(`{ nkey: ${quote(opts.adminPublicKey)} }`);
       authUsers.push(opts.adminPublicKey);
+    }
+    for (const u of serverUsers.filter((u) => u.account === account)) {
+      members.push(u.text);
+      authUsers.push(u.username);
+    }
+    if (members.length > 0) {
+      lines.push(
+        "    users: [",
+        ...members.join("\n").split("\n").map((l) => `      ${l}`),
+        "    ]",
+      );
     }
     lines.push("  }");
   }
@@ -284,15 +300,13 @@ export function tokenNatsPermissions(
 
 /** Options of {@link osapiAuthorizer}. */
 export interface OsapiAuthorizerOptions {
-  /** HS256 key of API tokens (empty: tokens are refused). */
-  signingKey: string;
+  /** HS256 key of API tokens, or a source re-read as it changes (empty: tokens are refused). */
+  signingKey: string | SigningKeySource;
   /** Roles of API tokens (default: from `api.server.security.roles`). */
   roles?: RoleTable;
+  /** Limits of the user/password path (see {@link LoginLimiter}). */
+  limits?: LoginLimiter | LoginLimitOptions;
 }
-
-// A bcrypt hash compared against for unknown users, so both paths cost about the same.
-let dummyHash: Promise<string> | undefined;
-const unknownUserHash = () => dummyHash ??= bcrypt.hash(crypto.randomUUID(), 10);
 
 /**
  * The osapi authorizer: an API token in the connect `auth_token` (verified like the API does),
@@ -304,15 +318,19 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
   const ttl = Math.max(1, Math.floor(c.user_ttl / 1000));
   const serverNs = config.nats.server.namespace;
   const users = new Map(c.users.map((u) => [u.username, u]));
+  const source = opts.signingKey;
+  const signingKey = typeof source === "string" ? () => Promise.resolve(source) : source;
+  const limiter = opts.limits instanceof LoginLimiter ? opts.limits : new LoginLimiter(opts.limits);
 
   return async (req: CalloutRequest): Promise<Decision> => {
     const now = unixNow();
     const token = req.connect.auth_token;
     if (token) {
-      if (!opts.signingKey) return { allow: false, reason: "API tokens are not accepted" };
+      const key = await signingKey();
+      if (!key) return { allow: false, reason: "API tokens are not accepted" };
       let claims;
       try {
-        claims = await verifyToken(opts.signingKey, token);
+        claims = await verifyToken(key, token);
       } catch (e) {
         return { allow: false, reason: (e as Error).message };
       }
@@ -329,10 +347,17 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
     }
     const name = req.connect.user;
     if (name !== undefined && name !== "") {
+      // unknown users are refused without a bcrypt check (flood resistance over timing)
       const user = users.get(name);
-      const hash = user?.password || await unknownUserHash();
-      const ok = await bcrypt.compare(req.connect.pass ?? "", hash).catch(() => false);
-      if (!user || !ok) return { allow: false, reason: "invalid user name or password" };
+      if (!user) return { allow: false, reason: "invalid user name or password" };
+      const pass = req.connect.pass ?? "";
+      const verdict = await limiter.check(
+        name,
+        pass,
+        req.client?.host ?? "",
+        () => bcrypt.compare(pass, user.password),
+      );
+      if (!verdict.ok) return { allow: false, reason: verdict.reason };
       const ns = user.namespace || serverNs;
       return {
         allow: true,
@@ -353,7 +378,7 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
 export interface CalloutServiceOptions {
   /** Use this connection instead of connecting with `callout.nats`. */
   nc?: NatsConnection;
-  /** API token signing key (default: {@link loadSigningKey} without creating one). */
+  /** API token signing key (default: the stored key, re-read when it appears or changes). */
   signingKey?: string;
   /** Replace the osapi authorizer (benchmarks, tests). */
   authorize?: Authorizer;
@@ -378,14 +403,10 @@ export async function startCalloutService(
   const clog = log.child("auth-callout");
   checkCalloutConfig(config);
   const keys = await ensureCalloutKeys(config, clog);
-  let signingKey = opts.signingKey;
+  let signingKey: string | SigningKeySource | undefined = opts.signingKey;
   if (signingKey === undefined && !opts.authorize) {
-    try {
-      signingKey = (await loadSigningKey(config, { create: false })).key;
-    } catch (e) {
-      clog.warn("API tokens will be refused", { reason: (e as Error).message });
-      signingKey = "";
-    }
+    signingKey = watchedSigningKey(config, { log: clog });
+    if (!(await signingKey())) clog.warn("API tokens are refused until the API signing key exists");
   }
   const authorize = opts.authorize ?? osapiAuthorizer(config, { signingKey: signingKey ?? "" });
   const own = opts.nc === undefined;

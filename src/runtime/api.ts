@@ -69,7 +69,7 @@ export async function startApi(
   log: Logger,
   nats: NatsClientConfig = config.api.server.nats,
 ): Promise<ApiService> {
-  const nc = await connectNats(nats, log, { configKey: "api.server.nats" });
+  const nc = await connectNats(nats, log, { configKey: "api.server.nats", exitOnFatalClose: true });
   try {
     await ensureOrVerifyResources(nc, config, routerFor(config, nats.namespace), log);
     const services = natsApiServices(nc, config, nats.namespace, log);

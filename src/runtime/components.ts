@@ -2,6 +2,7 @@
 import { type CalloutService, startCalloutService } from "../nats_auth/callout_service.ts";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
+import { calloutDefaultServer } from "./config.ts";
 import { startWorker, type WorkerHandle } from "../worker/worker.ts";
 
 /** Starts this host's worker with `job.worker`; resolves once it is registered and pulling. */
@@ -17,11 +18,14 @@ export interface CalloutRuntimeOptions {
   servers?: string[];
 }
 
-/** Starts the auth callout service with `nats.server.auth.callout`. */
+/**
+ * Starts the auth callout service with `nats.server.auth.callout`; its client defaults to the
+ * configured `nats.server` (see {@link calloutDefaultServer}).
+ */
 export function startCallout(
   config: Config,
   log: Logger,
   opts: CalloutRuntimeOptions = {},
 ): Promise<CalloutService> {
-  return startCalloutService(config, log, opts);
+  return startCalloutService(calloutDefaultServer(config), log, opts);
 }

@@ -61,3 +61,25 @@ export function checkComponentAuth(config: Config): void {
     }));
   if (issues.length > 0) throw new ConfigError(issues);
 }
+
+/**
+ * `config` with the auth callout's client pointed at `nats.server` (as {@link localClient})
+ * unless `nats.server.auth.callout.nats` names a server itself (`urls`, or a host/port other
+ * than the defaults 127.0.0.1:4222): `nats callout start` alone then reaches the server of
+ * the same configuration.
+ */
+export function calloutDefaultServer(config: Config): Config {
+  const auth = config.nats.server.auth;
+  const c = auth.callout.nats;
+  if (c.urls.length > 0 || c.host !== "127.0.0.1" || c.port !== 4222) return config;
+  return {
+    ...config,
+    nats: {
+      ...config.nats,
+      server: {
+        ...config.nats.server,
+        auth: { ...auth, callout: { ...auth.callout, nats: localClient(config, c) } },
+      },
+    },
+  };
+}

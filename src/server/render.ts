@@ -67,7 +67,8 @@ export function userPermissions(
   });
 }
 
-function writePermissions(w: ConfWriter, p: Permissions): void {
+/** Writes a user's `permissions` block (an empty allow list as `deny: [">"]`). */
+export function writePermissions(w: ConfWriter, p: Permissions): void {
   // nats-server reads an empty allow list as "no restriction": deny everything instead
   const side = (key: string, allow: string[]) =>
     w.block(key, () => allow.length > 0 ? w.list("allow", allow) : w.list("deny", [">"]));

@@ -125,7 +125,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
 async function connectWorker(config: Config, log: Logger): Promise<NatsConnection> {
   const nats = config.job.worker.nats;
   try {
-    return await connectNats(nats, log);
+    return await connectNats(nats, log, { exitOnFatalClose: true });
   } catch (e) {
     const servers = serverUrls(nats).map((u) => u.replace(/\/\/[^/@]*@/, "//***@")).join(", ");
     throw new OsapiError(

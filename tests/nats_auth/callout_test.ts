@@ -376,6 +376,8 @@ function osapiConfig(dataDir: string, extra: Record<string, unknown> = {}): Conf
               role: "api",
               namespace: "alpha",
             }],
+            // alice goes through the callout here (default: role api is a server auth user)
+            auth_user_roles: [],
             ...extra,
           },
         },

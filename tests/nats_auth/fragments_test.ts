@@ -91,6 +91,8 @@ Deno.test("callout fragment in the rendered nats-server.conf: checked, started, 
       type: "callout",
       callout: {
         users: [{ username: "dave", password: bcrypt.hashSync("dave-pw", 4), role: "worker" }],
+        // dave goes through the callout (by default a worker user is a server auth user)
+        auth_user_roles: [] as string[],
       },
     };
     const config = baseConfig(dir, auth);
