@@ -142,9 +142,22 @@ Deno.test({
         assert.equal((await Deno.stat(`${dir}/${f}`)).mode! & 0o777, 0o600, f);
       }
 
-      // The user nsc made (its own creds file) and the imported one both connect.
+      // The server config `osapi nats operator config` renders accepts the user nsc made (its
+      // own creds file) and the imported creds, with JetStream.
+      const conf = await runOsapi([
+        "nats",
+        "operator",
+        "config",
+        "--dir",
+        dir,
+        "--resolver",
+        "memory",
+      ]);
+      assert.equal(conf.code, 0, conf.stderr);
+      assert.equal(conf.stdout, await renderOperatorConfig(store, { resolver: "memory" }));
       const nscBob = `${nsc.keysDir}/creds/OP/APP/bob.creds`;
       await connectsWithJetStream(store, nscBob);
+      await connectsWithJetStream(store, `${dir}/accounts/APP/users/bob.creds`);
 
       // osapi re-signs: export, import, revoke — everything else stays as nsc wrote it.
       const exp = await runOsapi([
