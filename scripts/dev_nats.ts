@@ -137,6 +137,7 @@ export async function ensureDevNsc(
         throw new Error(`go ${args.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
       }
     };
+    await Deno.mkdir(gobin, { recursive: true });
     await go(["mod", "init", "osapi-nsc-build"]);
     await go(["get", `github.com/nats-io/nsc/v2@v${DEV_NSC_VERSION}`]);
     await go(["build", "-o", `${gobin}/nsc`, "github.com/nats-io/nsc/v2"]);
