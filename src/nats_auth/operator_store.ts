@@ -143,7 +143,19 @@ export class OperatorStore {
     const signing = this.keyFile("operator-signing.nk");
     if (await pathExists(signing)) return await readSeedFile(signing, "operator");
     const identity = this.keyFile("operator.nk");
-    if (await pathExists(identity)) return await readSeedFile(identity, "operator");
+    if (await pathExists(identity)) {
+      const op = verifyJwt<Operator>((await Deno.readTextFile(this.operatorJwtFile)).trim(), {
+        type: "operator",
+        ignoreTime: true,
+      });
+      if ((op.nats as { strict_signing_key_usage?: boolean }).strict_signing_key_usage) {
+        throw new OperatorStoreError(
+          `operator in ${this.dir} requires signing keys (strict_signing_key_usage) and ` +
+            `${signing} is missing: put the seed of one of its signing keys there`,
+        );
+      }
+      return await readSeedFile(identity, "operator");
+    }
     throw new OperatorStoreError(
       `no operator key in ${this.dir}/keys (operator-signing.nk or operator.nk): ` +
         "re-signing accounts needs the operator's seed",

@@ -283,6 +283,36 @@ Deno.test({
       assert.match(again.stderr, /already holds an operator.*--force/);
       const forced = await runOsapi([...args, "--force"]);
       assert.equal(forced.code, 0, forced.stderr);
+
+      // An operator that requires signing keys: without the signing seed, no identity-key
+      // fallback (nats-server would refuse the account).
+      await nsc.run("add", "operator", "--name", "STRICT", "--sys", "--generate-signing-key");
+      await nsc.run("edit", "operator", "--require-signing-keys");
+      const strict = `${root}/strict`;
+      const imported = await runOsapi([
+        "nats",
+        "operator",
+        "import",
+        nsc.storesDir,
+        "--operator",
+        "STRICT",
+        "--dir",
+        strict,
+      ]);
+      assert.equal(imported.code, 0, imported.stderr);
+      await Deno.remove(`${strict}/keys/operator-signing.nk`);
+      const resign = await runOsapi([
+        "nats",
+        "account",
+        "export",
+        "SYS",
+        "x.>",
+        "--stream",
+        "--dir",
+        strict,
+      ]);
+      assert.notEqual(resign.code, 0);
+      assert.match(resign.stderr, /requires signing keys \(strict_signing_key_usage\)/);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
