@@ -103,6 +103,53 @@ export async function ensureDevNatsCli(
   return `${gobin}/nats`;
 }
 
+/** The nsc version the nsc import test runs against. */
+export const DEV_NSC_VERSION = "2.15.0";
+
+/**
+ * nsc for the nsc import test ($NSC_BIN, PATH, $GOPATH/bin, else built from the Go module
+ * proxy in a temp module: `go install` of nsc fails on its replace directives). Undefined when
+ * it cannot be had; the test then fails under CI=true.
+ */
+export async function ensureDevNsc(
+  log = (m: string) => console.error(m),
+): Promise<string | undefined> {
+  const gobin = await gopathBin();
+  const candidates = [
+    Deno.env.get("NSC_BIN"),
+    ...(Deno.env.get("PATH") ?? "").split(":").filter((d) => d).map((d) => `${d}/nsc`),
+    gobin ? `${gobin}/nsc` : undefined,
+  ];
+  for (const c of candidates) if (c && (await isFile(c))) return c;
+  if (!gobin) return undefined;
+  log(`building nsc v${DEV_NSC_VERSION} with go build ...`);
+  const dir = await Deno.makeTempDir({ prefix: "osapi-nsc-build-" });
+  try {
+    const go = async (args: string[]) => {
+      const r = await new Deno.Command("go", {
+        args,
+        cwd: dir,
+        env: { GOFLAGS: "-mod=mod" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output().catch((e) => ({ success: false, stderr: new TextEncoder().encode(String(e)) }));
+      if (!r.success) {
+        throw new Error(`go ${args.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
+      }
+    };
+    await Deno.mkdir(gobin, { recursive: true });
+    await go(["mod", "init", "osapi-nsc-build"]);
+    await go(["get", `github.com/nats-io/nsc/v2@v${DEV_NSC_VERSION}`]);
+    await go(["build", "-o", `${gobin}/nsc`, "github.com/nats-io/nsc/v2"]);
+    return `${gobin}/nsc`;
+  } catch (e) {
+    log(`building nsc failed: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
 if (import.meta.main) {
   console.log(await ensureDevNatsServer());
 }

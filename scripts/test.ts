@@ -4,7 +4,7 @@
  * Extra arguments are passed to `deno test` (e.g. a file filter).
  */
 import { ensureDevChromium } from "./dev_chromium.ts";
-import { ensureDevNatsCli, ensureDevNatsServer } from "./dev_nats.ts";
+import { ensureDevNatsCli, ensureDevNatsServer, ensureDevNsc } from "./dev_nats.ts";
 
 const deno = Deno.execPath();
 
@@ -39,9 +39,11 @@ async function testStep(args: string[], env: Record<string, string>) {
 
 const nats = await ensureDevNatsServer();
 const cli = await ensureDevNatsCli();
+const nsc = await ensureDevNsc();
 await ensureDevChromium();
 const env: Record<string, string> = { NATS_SERVER_BIN: nats, NO_COLOR: "1" };
 if (cli) env.NATS_CLI_BIN = cli;
+if (nsc) env.NSC_BIN = nsc;
 const gates = [
   await step("format", ["fmt", "--check"]),
   await step("lint", ["lint"]),

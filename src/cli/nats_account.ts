@@ -1,7 +1,13 @@
 /** `osapi nats account add | list | export | import | push`: accounts of the operator store. */
 import type { Command } from "@commander-js/extra-typings";
 import { pushStoredAccounts } from "../nats_auth/account_push.ts";
-import { accountImport, serviceExport, streamExport } from "../nats_auth/nats_jwt.ts";
+import {
+  accountImport,
+  addExportEdit,
+  addImportEdit,
+  serviceExport,
+  streamExport,
+} from "../nats_auth/nats_jwt.ts";
 import { checkPublicKey } from "../nats_auth/nats_keys.ts";
 import type { OperatorStore } from "../nats_auth/operator_store.ts";
 import { configJetStreamLimits } from "../nats_auth/operator_init.ts";
@@ -81,9 +87,8 @@ export function registerNatsAccount(nats: Command): void {
       guarded(async () => {
         const { config } = await loadFromCli(cmd);
         const store = storeFor(config, opts.dir);
-        const acc = await store.account(name);
         const exp = kindOf(opts) === "stream" ? streamExport(subject) : serviceExport(subject);
-        await store.saveAccount(name, { ...acc.spec, exports: [...(acc.spec.exports ?? []), exp] });
+        await store.updateAccount(name, addExportEdit(exp));
         console.log(`account ${name} exports ${exp.type} ${subject}`);
       })
     );
@@ -101,10 +106,9 @@ export function registerNatsAccount(nats: Command): void {
       guarded(async () => {
         const { config } = await loadFromCli(cmd);
         const store = storeFor(config, opts.dir);
-        const acc = await store.account(name);
         const from = await accountKey(store, opts.from);
         const imp = accountImport(kindOf(opts), from, subject, opts.to);
-        await store.saveAccount(name, { ...acc.spec, imports: [...(acc.spec.imports ?? []), imp] });
+        await store.updateAccount(name, addImportEdit(imp));
         console.log(`account ${name} imports ${imp.type} ${subject} from ${opts.from}`);
       })
     );

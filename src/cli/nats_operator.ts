@@ -1,4 +1,4 @@
-/** `osapi nats operator init | config`: operator (JWT) mode setup. */
+/** `osapi nats operator init | import | config`: operator (JWT) mode setup. */
 import type { Command } from "@commander-js/extra-typings";
 import {
   configJetStreamLimits,
@@ -7,6 +7,7 @@ import {
   renderOperatorConfig,
   type ResolverType,
 } from "../nats_auth/operator_init.ts";
+import { importNscStore } from "../nats_auth/nsc_import.ts";
 import { operatorDir } from "../config/state_layout.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { collect, commaList, guarded, storeFor } from "./nats_security.ts";
@@ -72,6 +73,46 @@ export function registerNatsOperator(nats: Command): void {
           "next: set nats.server.auth.type: operator (and .operator.dir if not the default), and " +
             "point api.server.nats.auth / job.worker.nats.auth (type creds) at the creds files",
         );
+      })
+    );
+
+  op.command("import")
+    .description(
+      "import an nsc operator store: operator, account and user JWTs kept verbatim (every " +
+        "claim), the keystore's seeds as key and creds files (0600)",
+    )
+    .argument(
+      "<nsc-store-dir>",
+      "nsc's data dir (e.g. ~/.local/share/nats/nsc/stores) or one operator dir",
+    )
+    .option("--keys <keystore-dir>", "nsc's keystore (default: keys next to the stores dir)")
+    .option("--operator <name>", "the operator to import when the store holds several")
+    .option("--dir <dir>", "osapi store directory (default: nats.server.auth.operator.dir)")
+    .option("--force", "replace an existing osapi store (its keys are lost)")
+    .action((storeDir, opts, cmd) =>
+      guarded(async () => {
+        const { config } = await loadFromCli(cmd);
+        const r = await importNscStore({
+          storeDir,
+          keysDir: opts.keys,
+          operator: opts.operator,
+          dir: opts.dir ?? operatorDir(config),
+          force: opts.force,
+        });
+        console.log(`operator        ${r.operator}  ${r.operatorPublicKey}`);
+        console.log(`account signer  ${r.accountSigner}`);
+        console.log(`system account  ${r.systemAccount}`);
+        for (const a of r.accounts) {
+          console.log(`account ${a.name}  ${a.publicKey}  (users issued by: ${a.userSigner})`);
+          for (const u of a.users) console.log(`  ${u}`);
+          for (const u of a.usersWithoutSeed) {
+            console.log(`  ${u} (no seed in the keystore: no creds file)`);
+          }
+        }
+        console.log(`store           ${r.dir}`);
+        if (r.accountSigner === "none") {
+          console.error("warning: no operator seed found: accounts cannot be re-signed by osapi");
+        }
       })
     );
 

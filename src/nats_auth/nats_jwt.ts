@@ -5,7 +5,9 @@
  */
 import {
   type Account,
+  Algorithms,
   type ClaimsData,
+  encode,
   encodeAccount,
   encodeOperator,
   encodeUser,
@@ -156,12 +158,32 @@ export async function encodeAccountJwt(
   });
 }
 
-/** Reads an account JWT back into a spec (signature verified). */
+/** JetStream limits as nats-server reads them: global, else the R1 tier, else the first tier. */
+function jetstreamOf(l: OperatorLimits): JetStreamLimits | undefined {
+  const tiers = (l as { tiered_limits?: Record<string, Partial<OperatorLimits>> }).tiered_limits;
+  const globalOn = (l.mem_storage ?? 0) !== 0 || (l.disk_storage ?? 0) !== 0;
+  const t: Partial<OperatorLimits> | undefined = globalOn
+    ? l
+    : tiers?.R1 ?? Object.values(tiers ?? {})[0];
+  if (!t || ((t.mem_storage ?? 0) === 0 && (t.disk_storage ?? 0) === 0)) return undefined;
+  return {
+    memStorage: t.mem_storage ?? 0,
+    diskStorage: t.disk_storage ?? 0,
+    streams: t.streams ?? -1,
+    consumers: t.consumer ?? -1,
+    maxDiskStream: t.disk_max_stream_bytes,
+    maxMemStream: t.mem_max_stream_bytes,
+  };
+}
+
+/**
+ * Reads an account JWT into a spec (signature verified): a summary for display; re-signing
+ * goes through {@link resignAccountJwt}, which keeps every claim.
+ */
 export function accountSpecFromJwt(jwt: string): { publicKey: string; spec: AccountSpec } {
   const c = verifyJwt<Account>(jwt, { type: "account" });
   const n = c.nats;
   const l = n.limits ?? {};
-  const jsOn = (l.mem_storage ?? 0) !== 0 || (l.disk_storage ?? 0) !== 0;
   const spec: AccountSpec = {
     name: c.name,
     signingKeys: (n.signing_keys ?? []).map((k) => typeof k === "string" ? k : k.key),
@@ -172,22 +194,63 @@ export function accountSpecFromJwt(jwt: string): { publicKey: string; spec: Acco
     description: n.description,
     expires: c.exp,
   };
-  if (jsOn) {
-    spec.jetstream = {
-      memStorage: l.mem_storage ?? 0,
-      diskStorage: l.disk_storage ?? 0,
-      streams: l.streams ?? -1,
-      consumers: l.consumer ?? -1,
-      maxDiskStream: l.disk_max_stream_bytes,
-      maxMemStream: l.mem_max_stream_bytes,
-    };
-  }
+  const js = jetstreamOf(l);
+  if (js) spec.jetstream = js;
   return { publicKey: c.sub, spec };
 }
 
-/** Adds a revocation: users of `userPublic` issued at or before `at` are refused. */
-export function revokeUser(spec: AccountSpec, userPublic: string, at = unixNow()): AccountSpec {
-  return { ...spec, revocations: { ...(spec.revocations ?? {}), [userPublic]: at } };
+/**
+ * An edit of decoded account claims (`nats user revoke`, `nats account export|import`): gets a
+ * copy of every claim and returns the claims to sign.
+ */
+export type AccountEdit = (claims: ClaimsData<Account>) => ClaimsData<Account>;
+
+/**
+ * Re-signs an account JWT whole: decodes it (signature verified), applies `edit` to a copy of
+ * every claim (limits, tiered JetStream limits, scoped signing keys, default permissions,
+ * mappings, tags, unknown fields...) and signs the result with `operatorSigner`. Only `iss`,
+ * `iat` and `jti` are renewed; the subject and type may not change.
+ */
+export async function resignAccountJwt(
+  jwt: string,
+  edit: AccountEdit,
+  operatorSigner: KeyPair,
+): Promise<string> {
+  const current = verifyJwt<Account>(jwt, { type: "account", ignoreTime: true });
+  const claims = edit(structuredClone(current));
+  const type = (claims.nats as { type?: string } | undefined)?.type;
+  if (claims.sub !== current.sub || type !== "account") {
+    throw new NatsJwtError(
+      `account re-sign: an edit may not change the subject or type (sub ${current.sub}, type account)`,
+    );
+  }
+  const out = structuredClone(claims) as Partial<ClaimsData<Account>>;
+  delete out.jti;
+  return await encode(Algorithms.v2, out as ClaimsData<Account>, operatorSigner);
+}
+
+/** Edit: revokes users of `userPublic` (or `*`) issued at or before `at`. */
+export function revokeUserEdit(userPublic: string, at = unixNow()): AccountEdit {
+  return (c) => {
+    c.nats.revocations = { ...(c.nats.revocations ?? {}), [userPublic]: at };
+    return c;
+  };
+}
+
+/** Edit: adds an export. */
+export function addExportEdit(exp: Export): AccountEdit {
+  return (c) => {
+    c.nats.exports = [...(c.nats.exports ?? []), exp];
+    return c;
+  };
+}
+
+/** Edit: adds an import. */
+export function addImportEdit(imp: Import): AccountEdit {
+  return (c) => {
+    c.nats.imports = [...(c.nats.imports ?? []), imp];
+    return c;
+  };
 }
 
 /** A stream export (others may subscribe to `subject`). */

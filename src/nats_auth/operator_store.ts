@@ -18,13 +18,15 @@ import {
 } from "../config/state_layout.ts";
 import { readCredsFile, writeCredsFile } from "./creds.ts";
 import {
+  type AccountEdit,
   type AccountSpec,
   accountSpecFromJwt,
   encodeAccountJwt,
   encodeUserJwt,
   type NatsJwtError,
   type Operator,
-  revokeUser,
+  resignAccountJwt,
+  revokeUserEdit,
   type UserSpec,
   verifyJwt,
 } from "./nats_jwt.ts";
@@ -133,9 +135,31 @@ export class OperatorStore {
     };
   }
 
-  /** The operator signing key (accounts are signed with it, not with the identity key). */
+  /**
+   * The operator signing key (accounts are signed with it, not with the identity key); an
+   * imported nsc store without operator signing keys signs with the identity key.
+   */
   async operatorSigner(): Promise<KeyPair> {
-    return await readSeedFile(this.keyFile("operator-signing.nk"), "operator");
+    const signing = this.keyFile("operator-signing.nk");
+    if (await pathExists(signing)) return await readSeedFile(signing, "operator");
+    const identity = this.keyFile("operator.nk");
+    if (await pathExists(identity)) {
+      const op = verifyJwt<Operator>((await Deno.readTextFile(this.operatorJwtFile)).trim(), {
+        type: "operator",
+        ignoreTime: true,
+      });
+      if ((op.nats as { strict_signing_key_usage?: boolean }).strict_signing_key_usage) {
+        throw new OperatorStoreError(
+          `operator in ${this.dir} requires signing keys (strict_signing_key_usage) and ` +
+            `${signing} is missing: put the seed of one of its signing keys there`,
+        );
+      }
+      return await readSeedFile(identity, "operator");
+    }
+    throw new OperatorStoreError(
+      `no operator key in ${this.dir}/keys (operator-signing.nk or operator.nk): ` +
+        "re-signing accounts needs the operator's seed",
+    );
   }
 
   /** Names of the stored accounts. */
@@ -178,17 +202,33 @@ export class OperatorStore {
     return await Promise.all((await this.accountNames()).map((n) => this.account(n)));
   }
 
-  /** The account signing key that issues the account's users. */
+  /**
+   * The account signing key that issues the account's users; an imported nsc account without
+   * signing keys issues them with its identity key.
+   */
   async accountSigner(name: string): Promise<KeyPair> {
-    return await readSeedFile(`${this.accountDir(name)}/signing.nk`, "account");
+    const dir = this.accountDir(name);
+    if (await pathExists(`${dir}/signing.nk`)) {
+      return await readSeedFile(`${dir}/signing.nk`, "account");
+    }
+    if (await pathExists(`${dir}/account.nk`)) {
+      return await readSeedFile(`${dir}/account.nk`, "account");
+    }
+    throw new OperatorStoreError(
+      `no key of account ${name} in ${dir} (signing.nk or account.nk): issuing users needs its seed`,
+    );
   }
 
-  /** Re-signs an existing account with a changed spec and writes it; returns the new JWT. */
-  async saveAccount(name: string, spec: AccountSpec): Promise<StoredAccount> {
+  /**
+   * Edits a stored account: decodes its JWT, applies `edit` to the claims and re-signs them
+   * whole with the operator signing key, so every claim (also of accounts nsc created) is kept.
+   * Returns the account as written; it must then reach the servers (push, or restart).
+   */
+  async updateAccount(name: string, edit: AccountEdit): Promise<StoredAccount> {
     const current = await this.account(name);
-    const jwt = await encodeAccountJwt(current.publicKey, spec, await this.operatorSigner());
+    const jwt = await resignAccountJwt(current.jwt, edit, await this.operatorSigner());
     await Deno.writeTextFile(`${this.accountDir(name)}/account.jwt`, jwt + "\n");
-    return { name, publicKey: current.publicKey, jwt, spec };
+    return { name, publicKey: current.publicKey, jwt, spec: accountSpecFromJwt(jwt).spec };
   }
 
   /**
@@ -256,7 +296,6 @@ export class OperatorStore {
    */
   async revokeUser(account: string, user: string, at?: number): Promise<StoredAccount> {
     const pub = /^U[A-Z2-7]{55}$/.test(user) ? user : await this.userPublicKey(account, user);
-    const acc = await this.account(account);
-    return await this.saveAccount(account, revokeUser(acc.spec, pub, at));
+    return await this.updateAccount(account, revokeUserEdit(pub, at));
   }
 }

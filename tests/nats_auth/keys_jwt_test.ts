@@ -25,7 +25,8 @@ import {
   encodeUserJwt,
   expiresIn,
   NatsJwtError,
-  revokeUser,
+  resignAccountJwt,
+  revokeUserEdit,
   unixNow,
   UNLIMITED_JETSTREAM,
   verifyJwt,
@@ -133,8 +134,11 @@ Deno.test("operator, account and user JWTs carry signing keys, limits, revocatio
   const raw = decode<{ limits: Record<string, unknown> }>(accJwt);
   assert.equal(raw.nats.limits?.conn, -1, "connections unlimited, not zero");
   const user = generateKey("user");
-  const revoked = revokeUser(spec, user.publicKey, 1234);
+  const revoked = accountSpecFromJwt(
+    await resignAccountJwt(accJwt, revokeUserEdit(user.publicKey, 1234), opSigning.pair),
+  ).spec;
   assert.equal(revoked.revocations?.[user.publicKey], 1234);
+  assert.deepEqual(revoked.signingKeys, [accSigning.publicKey]);
 
   const exp = unixNow() + 60;
   const userJwt = await encodeUserJwt(

@@ -8,6 +8,8 @@ import { OperatorStore, OperatorStoreError } from "../../src/nats_auth/operator_
 import { AccountPushError, pushAccountJwt } from "../../src/nats_auth/account_push.ts";
 import {
   accountImport,
+  addExportEdit,
+  addImportEdit,
   type Permissions,
   streamExport,
   unixNow,
@@ -207,15 +209,11 @@ Deno.test("account exports and imports carry a stream across accounts", async ()
   await withStore("full", async (r, store) => {
     await using s = await startServerWith(r.serverConfig);
     const alpha = await store.account("alpha");
-    const beta = await store.account("beta");
-    const a2 = await store.saveAccount("alpha", {
-      ...alpha.spec,
-      exports: [streamExport("alpha.events.>")],
-    });
-    const b2 = await store.saveAccount("beta", {
-      ...beta.spec,
-      imports: [accountImport("stream", alpha.publicKey, "alpha.events.>", "from-alpha.>")],
-    });
+    const a2 = await store.updateAccount("alpha", addExportEdit(streamExport("alpha.events.>")));
+    const b2 = await store.updateAccount(
+      "beta",
+      addImportEdit(accountImport("stream", alpha.publicKey, "alpha.events.>", "from-alpha.>")),
+    );
     const pa = await store.addUser("alpha", { name: "pub", permissions: ALL });
     const sb = await store.addUser("beta", { name: "sub", permissions: ALL });
     const sys = await tryConnect(s.url, { authenticator: await creds(r.systemCreds) });
