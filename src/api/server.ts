@@ -61,17 +61,17 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const port = opts.port ?? config.api.server.port;
   const listener = listenOrExplain("api.server.port", port, () => Deno.listen({ hostname, port }));
-  let guard: ConnectionGuard | undefined;
+  const relays: { guard?: ConnectionGuard } = {};
   // the inner server: only the guard's relays reach it (a loopback port, a known relay)
   const inner = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: (a) => resolve(a as Deno.NetAddr) },
     (req, info) => {
-      const peer = guard?.peer((info.remoteAddr as Deno.NetAddr).port);
+      const peer = relays.guard?.peer((info.remoteAddr as Deno.NetAddr).port);
       if (!peer) return notRelayed();
       return handle.fetch(req, { remoteAddr: peer, completed: info.completed });
     },
   );
-  guard = startConnectionGuard({
+  const guard = relays.guard = startConnectionGuard({
     listener,
     upstream: await listening,
     log: log.child("http"),
