@@ -8,6 +8,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { buildRoleTable } from "../api_auth/rbac.ts";
+import { tokenPolicy } from "../api_auth/tokens.ts";
 import type { Config } from "../config/schema.ts";
 import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 import type { Logger } from "../log.ts";
@@ -125,7 +126,10 @@ export function createApp(opts: CreateAppOptions): ApiHandle {
     ...(config.api.server.docs.require_token ? [] : DOCS_PATHS),
     ...(metrics_.auth === "public" ? [metrics_.path] : []),
   ]);
-  app.use("*", authenticate({ signingKey, roles, log, publicPaths }));
+  app.use(
+    "*",
+    authenticate({ signingKey, roles, log, publicPaths, policy: tokenPolicy(config) }),
+  );
   app.use(
     "*",
     availabilityGate(

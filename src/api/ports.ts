@@ -63,6 +63,11 @@ export interface HealthService {
 /** One audited request (field names as OSAPI's). */
 export interface AuditEntry {
   id: string;
+  /**
+   * The credential id of the NATS user that wrote the entry, read from the entry's key (which
+   * NATS permissions fence), never from its body; `legacy` for entries from before writers.
+   */
+  writer?: string;
   /** ISO 8601 time the request was received. */
   timestamp: string;
   /** Token subject. */
@@ -86,7 +91,7 @@ export interface AuditPage {
 /** The API audit log: one entry per authenticated request, never headers or bodies. */
 export interface AuditLog {
   /** Stores an entry in the background; returns its id (key order is time order). */
-  record(entry: Omit<AuditEntry, "id">): string;
+  record(entry: Omit<AuditEntry, "id" | "writer">): string;
   /** Waits for every background write. */
   flush(): Promise<void>;
   /** One entry, or undefined. */

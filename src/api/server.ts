@@ -1,9 +1,13 @@
 /**
- * Serving the API app with Deno.serve on `api.server.host:port` (port 0 picks a free one), and
- * its metrics on `telemetry.metrics.listener` when enabled.
+ * Serving the API app on `api.server.host:port` (port 0 picks a free one), and its metrics on
+ * `telemetry.metrics.listener` when enabled. The public listener is a connection guard
+ * (src/api/conn_guard.ts: header and idle timeouts, connection and head size limits) relaying
+ * complete requests to Deno.serve on a loopback port.
  */
 import { loadSigningKey } from "../api_auth/signing_key.ts";
 import { type ApiHandle, createApp, type CreateAppOptions } from "./app.ts";
+import type { Config } from "../config/schema.ts";
+import { type ConnectionGuard, type GuardLimits, startConnectionGuard } from "./conn_guard.ts";
 import { listenOrExplain } from "./listen_error.ts";
 import { type MetricsListener, startMetricsListener } from "./metrics_listener.ts";
 
@@ -26,6 +30,21 @@ export interface ApiServer {
   shutdown(): Promise<void>;
 }
 
+/** The connection limits of `api.server`. */
+export function guardLimits(config: Config): GuardLimits {
+  const s = config.api.server;
+  return {
+    headerTimeoutMs: s.header_timeout,
+    idleTimeoutMs: s.idle_timeout,
+    maxConnections: s.max_connections,
+    maxHeaderBytes: s.max_header_size,
+  };
+}
+
+/** Answers a connection that did not come through the guard. */
+const notRelayed = () =>
+  new Response("connect to the API's address\n", { status: 421, headers: { connection: "close" } });
+
 /** Starts the API server. */
 export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> {
   const { config, log } = opts;
@@ -41,12 +60,31 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
   const hostname = config.api.server.host;
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const port = opts.port ?? config.api.server.port;
-  const server = listenOrExplain(
-    "api.server.port",
-    port,
-    () => Deno.serve({ hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) }, handle.fetch),
+  const listener = listenOrExplain("api.server.port", port, () => Deno.listen({ hostname, port }));
+  const relays: { guard?: ConnectionGuard } = {};
+  // the inner server: only the guard's relays reach it (a loopback port, a known relay)
+  const inner = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: (a) => resolve(a as Deno.NetAddr) },
+    (req, info) => {
+      const peer = relays.guard?.peer((info.remoteAddr as Deno.NetAddr).port);
+      if (!peer) return notRelayed();
+      return handle.fetch(req, { remoteAddr: peer, completed: info.completed });
+    },
   );
-  const addr = await listening;
+  const guard = relays.guard = startConnectionGuard({
+    listener,
+    upstream: await listening,
+    log: log.child("http"),
+    ...guardLimits(config),
+  });
+  const server = {
+    async shutdown() {
+      guard.close();
+      await inner.shutdown();
+      await guard.closed();
+    },
+  };
+  const addr = listener.addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const url = `http://${host}:${addr.port}`;
   log.info("API listening", { url });

@@ -5,7 +5,7 @@
 import type { Config } from "../config/schema.ts";
 import { ensurePrivateDir, writeSecretFile } from "../config/paths.ts";
 import { adminTokenPath, apiStateDir } from "../config/state_layout.ts";
-import { signToken, verifyToken } from "./tokens.ts";
+import { signToken, tokenPolicy, verifyToken } from "./tokens.ts";
 
 /** Lifetime of the generated admin token. */
 export const ADMIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -21,7 +21,7 @@ export async function ensureAdminToken(
   const path = adminTokenPath(config);
   try {
     const existing = (await Deno.readTextFile(path)).trim();
-    await verifyToken(signingKey, existing);
+    await verifyToken(signingKey, existing, tokenPolicy(config));
     return { path, created: false };
   } catch {
     // missing, unreadable, expired or signed with another key: write a new one
@@ -30,7 +30,8 @@ export async function ensureAdminToken(
   const token = await signToken(signingKey, {
     subject: `admin@${Deno.hostname()}`,
     roles: ["admin"],
-    expiresInMs: ADMIN_TOKEN_TTL_MS,
+    expiresInMs: Math.min(ADMIN_TOKEN_TTL_MS, config.api.server.security.max_token_lifetime),
+    maxLifetimeMs: config.api.server.security.max_token_lifetime,
   });
   await writeSecretFile(path, token + "\n");
   return { path, created: true };

@@ -3,8 +3,8 @@ import type { Command } from "@commander-js/extra-typings";
 import { buildRoleTable, effectivePermissions } from "../api_auth/rbac.ts";
 import { isPermission, PERMISSIONS } from "../core/permissions.ts";
 import { loadSigningKey } from "../api_auth/signing_key.ts";
-import { signToken, TokenError, verifyToken } from "../api_auth/tokens.ts";
-import { DURATION_HELP, parseDuration } from "../config/units.ts";
+import { signToken, TokenError, tokenPolicy, verifyToken } from "../api_auth/tokens.ts";
+import { DURATION_HELP, formatDuration, parseDuration } from "../config/units.ts";
 import { CliError, EXIT_CONFIG, EXIT_FAILURE, loadFromCli } from "./context.ts";
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "");
@@ -48,10 +48,24 @@ export function registerToken(program: Command): void {
           EXIT_CONFIG,
         );
       }
+      const max = config.api.server.security.max_token_lifetime;
+      if (expiresInMs > max) {
+        throw new CliError(
+          `--expires ${opts.expires}: longer than api.server.security.max_token_lifetime ` +
+            `(${formatDuration(max)}); give a shorter lifetime or raise the maximum`,
+          EXIT_CONFIG,
+        );
+      }
       const { key } = await loadSigningKey(config);
       try {
         console.log(
-          await signToken(key, { subject: opts.subject, roles, permissions, expiresInMs }),
+          await signToken(key, {
+            subject: opts.subject,
+            roles,
+            permissions,
+            expiresInMs,
+            maxLifetimeMs: max,
+          }),
         );
       } catch (e) {
         if (e instanceof TokenError) throw new CliError(e.message, EXIT_CONFIG, { cause: e });
@@ -66,7 +80,7 @@ export function registerToken(program: Command): void {
       const { config } = await loadFromCli(cmd);
       const { key } = await loadSigningKey(config, { create: false });
       try {
-        const claims = await verifyToken(key, text.trim());
+        const claims = await verifyToken(key, text.trim(), tokenPolicy(config));
         const table = buildRoleTable(config.api.server.security.roles);
         console.log(JSON.stringify(
           {

@@ -25,8 +25,35 @@ function checkClient(sink: IssueSink, prefix: string, nats: NatsClientConfig): v
   }
 }
 
+function positive(sink: IssueSink, path: string, ms: number, what = "a duration above 0s"): void {
+  if (ms <= 0) sink.add(path, `${path}: ${formatDuration(ms)} is not allowed; expected ${what}`);
+}
+
+/** The API server's connection bounds and token policy. */
+function checkApiServer(config: Config, sink: IssueSink): void {
+  const s = config.api.server;
+  positive(sink, "api.server.header_timeout", s.header_timeout);
+  positive(sink, "api.server.idle_timeout", s.idle_timeout);
+  if (s.idle_timeout > 0 && s.idle_timeout <= s.jobs.timeout) {
+    sink.add(
+      "api.server.idle_timeout",
+      `api.server.idle_timeout: ${formatDuration(s.idle_timeout)} is not allowed; expected ` +
+        `longer than api.server.jobs.timeout (${formatDuration(s.jobs.timeout)}): a response ` +
+        "waiting for job results sends nothing until then",
+    );
+  }
+  if (s.max_header_size < 1024) {
+    sink.add(
+      "api.server.max_header_size",
+      `api.server.max_header_size: ${s.max_header_size} is not allowed; expected at least 1KiB`,
+    );
+  }
+  positive(sink, "api.server.security.max_token_lifetime", s.security.max_token_lifetime);
+}
+
 /** Adds an issue for every inconsistent combination of keys. */
 export function checkConfig(config: Config, sink: IssueSink): void {
+  checkApiServer(config, sink);
   checkClient(sink, "api.server.nats", config.api.server.nats);
   checkClient(sink, "job.worker.nats", config.job.worker.nats);
 

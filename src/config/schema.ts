@@ -322,11 +322,26 @@ export const schema = section("osapi configuration", {
       host: str("127.0.0.1", "listen address"),
       port: port(8080, "listen port"),
       max_body: size("1MiB", "largest accepted request body"),
+      header_timeout: duration(
+        "10s",
+        "longest time a client may take to send a request head (then the connection is closed)",
+      ),
+      idle_timeout: duration(
+        "60s",
+        "a connection on which neither side sends anything for this long is closed",
+      ),
+      max_connections: int(1024, "client connections open at once; more are refused (503)", 1),
+      max_header_size: size("64KiB", "largest request head; a larger one is refused (431)"),
       nats: natsClient("osapi-api"),
       security: section("authentication and authorisation", {
         signing_key: str("", "HS256 key for bearer tokens (empty: generated into data_dir)", {
           secret: true,
         }),
+        max_token_lifetime: duration(
+          "8760h",
+          "longest token lifetime (exp - iat) accepted or generated",
+        ),
+        token_clock_skew: duration("60s", "how far in the future a token's iat may be"),
         roles: map(
           "custom roles (or overrides of admin/write/read) and their permissions",
           section("a role", {

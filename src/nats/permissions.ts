@@ -147,10 +147,29 @@ export interface PermissionOptions {
 }
 
 /**
- * The API's permissions in the router's namespace: no consumer operation on the jobs stream
- * (it could delete or redirect the workers' consumers) and only message reads on the DLQ.
+ * The audit bucket for the api credential `credential`: reads of every entry, writes only of
+ * keys under its own writer id (`<credential>.<id>`, src/audit/nats_audit_log.ts), so no api
+ * user can write an entry attributed to another. Without a credential id (no per-user
+ * permissions can name it) any writer id, but never a key without one.
  */
-function apiPermissions(router: SubjectRouter): Permissions {
+function auditAccess(router: SubjectRouter, credential?: string): string[] {
+  const bucket = router.auditBucket;
+  const stream = kvStream(bucket);
+  const writer = credential === undefined ? "*" : sanitizeToken(credential, "credential id");
+  return [
+    kvKeySubject(bucket, `${writer}.>`),
+    JS_API.stream("MSG.GET", stream),
+    JS_API.directGet(stream, ""),
+    JS_API.directGet(stream),
+  ];
+}
+
+/**
+ * The API's permissions in the router's namespace: no consumer operation on the jobs stream
+ * (it could delete or redirect the workers' consumers) and only message reads on the DLQ;
+ * audit entries only under its own credential id.
+ */
+function apiPermissions(router: SubjectRouter, credential?: string): Permissions {
   const dlq = router.dlqStream;
   return {
     publish: [
@@ -160,7 +179,8 @@ function apiPermissions(router: SubjectRouter): Permissions {
       JS_API.stream("MSG.GET", dlq),
       JS_API.directGet(dlq, ""),
       JS_API.directGet(dlq),
-      ...router.buckets.flatMap(kvAccess),
+      ...router.buckets.filter((b) => b !== router.auditBucket).flatMap(kvAccess),
+      ...auditAccess(router, credential),
       ...objectReads(router),
       ...objectWrites(router),
     ],
@@ -296,11 +316,14 @@ export function permissionsFor(
         subscribe: [...ADMIN_PERMISSIONS.subscribe],
       };
     case "api":
-      return apiPermissions(router);
+      return apiPermissions(router, opts.credential);
     case "worker":
       return workerPermissions(router, opts.hostname);
     case "component":
-      return union(apiPermissions(router), workerPermissions(router, opts.hostname));
+      return union(
+        apiPermissions(router, opts.credential),
+        workerPermissions(router, opts.hostname),
+      );
     case "view":
       return viewPermissions(router);
   }

@@ -27,7 +27,7 @@ import type { Permission, RoleTable } from "../core/permissions.ts";
 import { calloutAuthUsers, checkAuthUserRoles } from "./callout_auth_users.ts";
 import { LoginLimiter, type LoginLimitOptions } from "./callout_limits.ts";
 import { type SigningKeySource, watchedSigningKey } from "./signing_key_watch.ts";
-import { verifyToken } from "../api_auth/tokens.ts";
+import { tokenPolicy, verifyToken } from "../api_auth/tokens.ts";
 import {
   type Authorizer,
   type CalloutHandle,
@@ -330,7 +330,7 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
       if (!key) return { allow: false, reason: "API tokens are not accepted" };
       let claims;
       try {
-        claims = await verifyToken(key, token);
+        claims = await verifyToken(key, token, tokenPolicy(config));
       } catch (e) {
         return { allow: false, reason: (e as Error).message };
       }

@@ -7,7 +7,7 @@ import { adminTokenPath, operatorDir } from "../config/state_layout.ts";
 import { readCredsFile } from "./creds.ts";
 import { peekJwt } from "./nats_jwt.ts";
 import { OperatorStore, SYSTEM_ACCOUNT } from "./operator_store.ts";
-import { verifyToken } from "../api_auth/tokens.ts";
+import { tokenPolicy, verifyToken } from "../api_auth/tokens.ts";
 import type { CredentialInfo, SecurityInfo } from "../core/security.ts";
 import { formatDuration } from "../config/units.ts";
 import type { Config } from "../config/schema.ts";
@@ -145,7 +145,7 @@ export async function securityInfo(config: Config, signingKey: string): Promise<
 
   try {
     const token = (await Deno.readTextFile(adminTokenPath(config))).trim();
-    const claims = await verifyToken(signingKey, token);
+    const claims = await verifyToken(signingKey, token, tokenPolicy(config));
     out.credentials.push(credential("admin API token", claims.sub, claims.exp));
   } catch { /* none, or not for this key */ }
   for (

@@ -12,7 +12,7 @@ import type {
   SecurityService,
 } from "../api/ports.ts";
 import { type ApiServer, startApiServer } from "../api/server.ts";
-import { NatsAuditLog } from "../audit/nats_audit_log.ts";
+import { NatsAuditLog, SHARED_WRITER } from "../audit/nats_audit_log.ts";
 import { securityInfo } from "../nats_auth/security_info.ts";
 import type { Config, NatsClientConfig } from "../config/schema.ts";
 import { NatsAgentService } from "../job/agents.ts";
@@ -20,6 +20,7 @@ import { createJobClient, type JobClient } from "../job/client.ts";
 import { NatsFileStore } from "../files/object_store.ts";
 import { NatsHealth, type NatsHealthOptions } from "../health/nats_health.ts";
 import type { Logger } from "../log.ts";
+import { buildAuthOptions } from "../nats/auth_options.ts";
 import { connectNats } from "../nats/connect.ts";
 import { ensureOrVerifyResources, routerFor } from "../nats/resources.ts";
 
@@ -33,19 +34,23 @@ export interface ApiServices {
   files: FileService;
 }
 
-/** The API's services over one open connection, for the namespace `namespace`. */
+/**
+ * The API's services over one open connection, for the namespace `namespace`; `writer` is the
+ * credential id of the connection (its audit entries are keyed under it).
+ */
 export function natsApiServices(
   nc: NatsConnection,
   config: Config,
   namespace: string,
   log: Logger,
   health: NatsHealthOptions = {},
+  writer: string = SHARED_WRITER,
 ): ApiServices {
   const router = routerFor(config, namespace);
   return {
     jobs: createJobClient(nc, config, router, log),
     health: new NatsHealth(nc, router, { log, ...health }),
-    audit: new NatsAuditLog(nc, router, log.child("audit")),
+    audit: new NatsAuditLog(nc, router, log.child("audit"), writer),
     security: { info: (signingKey) => securityInfo(config, signingKey) },
     agents: new NatsAgentService(nc, router, {
       registryTtlMs: config.nats.registry.ttl,
@@ -72,7 +77,9 @@ export async function startApi(
   const nc = await connectNats(nats, log, { configKey: "api.server.nats", exitOnFatalClose: true });
   try {
     await ensureOrVerifyResources(nc, config, routerFor(config, nats.namespace), log);
-    const services = natsApiServices(nc, config, nats.namespace, log);
+    // the credential the connection presented names the audit entries it writes
+    const { credentialId } = await buildAuthOptions(nats);
+    const services = natsApiServices(nc, config, nats.namespace, log, {}, credentialId);
     const server = await startApiServer({ config, log, ...services });
     let stopping: Promise<void> | undefined;
     return {

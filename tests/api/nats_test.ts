@@ -185,6 +185,8 @@ Deno.test("API over a real nats-server, job client and worker", async (t) => {
         assert.ok(!/bearer|authorization/i.test(raw), "auth header in audit entry");
         assert.ok(!raw.includes("s3cr3t"), "request body in audit entry");
       }
+      // Every entry names its writer: the API's credential (no auth here: the shared one).
+      assert.ok(page.body.items.every((e: { writer?: string }) => e.writer === "shared"));
       // Unauthenticated requests are not audited as a user.
       await api.anonymous.call("GET", "/job");
       await api.server.handle.flush();

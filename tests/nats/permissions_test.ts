@@ -100,7 +100,12 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   assert.ok(api.publish.includes("prod.jobs.modify.>"));
   assert.ok(api.subscribe.includes("prod.jobs.results.>"));
   assert.ok(api.subscribe.includes("_INBOX.prod.>"));
-  assert.ok(api.publish.includes("$KV.prod-audit-log.>"));
+  // audit entries only under a writer id: its own credential's when known
+  assert.ok(api.publish.includes("$KV.prod-audit-log.*.>"));
+  assert.ok(!allows(api.publish, "$KV.prod-audit-log.0193f8a4-5b6c-7d8e-9f01-23456789abcd"));
+  const own = permissionsFor("api", r, { credential: "u_api1" });
+  assert.ok(allows(own.publish, "$KV.prod-audit-log.u_api1.0193f8a4"));
+  assert.ok(!allows(own.publish, "$KV.prod-audit-log.u_api2.0193f8a4"));
   assert.ok(api.publish.includes("$JS.API.STREAM.INFO.prod-JOBS"));
   assert.ok(api.publish.includes("$JS.API.DIRECT.GET.KV_prod-job-queue.>"));
   assert.ok(!allows(api.publish, "$JS.ACK.prod-JOBS.prod-any-query.1.1.1.1.1"));

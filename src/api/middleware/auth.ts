@@ -6,7 +6,12 @@
 import type { MiddlewareHandler } from "hono";
 import { effectivePermissions } from "../../api_auth/rbac.ts";
 import type { Permission, RoleTable } from "../../core/permissions.ts";
-import { type TokenClaims, TokenError, verifyToken } from "../../api_auth/tokens.ts";
+import {
+  type TokenClaims,
+  TokenError,
+  type TokenPolicy,
+  verifyToken,
+} from "../../api_auth/tokens.ts";
 import type { Logger } from "../../log.ts";
 import type { ApiEnv } from "../context.ts";
 import { ApiError } from "../problem.ts";
@@ -28,6 +33,8 @@ export interface AuthOptions {
   signingKey: string;
   roles: RoleTable;
   log: Logger;
+  /** Lifetime and clock-skew limits (default: the built-in ones). */
+  policy?: TokenPolicy;
   /** Paths answered without a token (default {@link PUBLIC_PATHS}). */
   publicPaths?: ReadonlySet<string>;
 }
@@ -74,7 +81,7 @@ export function authenticate(opts: AuthOptions): MiddlewareHandler<ApiEnv> {
     let claims = verified.get(m[1], Date.now());
     if (!claims) {
       try {
-        claims = await verifyToken(opts.signingKey, m[1]);
+        claims = await verifyToken(opts.signingKey, m[1], opts.policy);
         verified.set(m[1], claims);
       } catch (e) {
         if (!(e instanceof TokenError)) throw e;

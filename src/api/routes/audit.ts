@@ -11,6 +11,10 @@ export const NDJSON = "application/x-ndjson";
 
 const AuditEntry = z.object({
   id: z.uuid(),
+  writer: z.string().optional().openapi({
+    description: "credential id of the NATS user that wrote the entry (from its key, which " +
+      "NATS permissions fence to the writer; `legacy`: written before writers were recorded)",
+  }),
   timestamp: z.string().openapi({ description: "when the request arrived (ISO 8601)" }),
   user: z.string().openapi({ description: "token subject" }),
   roles: z.array(z.string()),
