@@ -6,8 +6,9 @@
  * - at most `maxConnections` client connections at once; one more is answered 503 and closed;
  * - a request head must be complete within `headerTimeoutMs` of its first byte (the first one of
  *   a connection: of the accept), and at most `maxHeaderBytes` long (else 431 and closed);
- * - a connection on which neither side sends a byte for `idleTimeoutMs` is closed (so a response
- *   must start within it: `api.server.idle_timeout` is longer than `api.server.jobs.timeout`).
+ * - a connection on which neither side sends a byte for `idleTimeoutMs` is closed; while a
+ *   complete request waits for the start of its response (a job route waits for results), the
+ *   bound is `responseTimeoutMs` instead (`api.server.jobs.timeout` and a margin).
  * Only complete heads reach the server: a relay connection is opened once a head is complete.
  * Request bodies are framed by `Content-Length`; a request with a `Transfer-Encoding` (chunked)
  * is relayed with `Connection: close`, as the connection's last request. The inner server sees
@@ -20,6 +21,8 @@ import type { Logger } from "../log.ts";
 export interface GuardLimits {
   headerTimeoutMs: number;
   idleTimeoutMs: number;
+  /** How long a complete request may wait for the first byte of its response. */
+  responseTimeoutMs: number;
   maxConnections: number;
   maxHeaderBytes: number;
 }
@@ -128,6 +131,8 @@ class Relay {
   lastActivity = Date.now();
   /** When the head being read began (undefined: not reading a head). */
   headStart: number | undefined = Date.now();
+  /** When a complete request began waiting for its response (undefined: not waiting). */
+  awaitingSince: number | undefined;
   /** True once a request was forwarded (an oversized later head is not answered). */
   forwarded = false;
   upstream: Deno.TcpConn | undefined;
@@ -198,6 +203,7 @@ class Relay {
             chunk = chunk.subarray(part.length);
             await this.#send(part);
             if (bodyLeft > 0) break;
+            this.awaitingSince = Date.now();
             continue;
           }
           // reading a head
@@ -220,6 +226,7 @@ class Relay {
           this.forwarded = true;
           if (framing.last) passthrough = true;
           else bodyLeft = framing.bodyLength;
+          if (bodyLeft === 0) this.awaitingSince = Date.now();
         }
         if (this.#closed) return;
       }
@@ -259,6 +266,7 @@ class Relay {
           const n = await up.read(buf);
           if (n === null) break;
           this.lastActivity = Date.now();
+          this.awaitingSince = undefined;
           await writeAll(this.client, buf.subarray(0, n));
         }
       } catch { /* either side gone */ }
@@ -289,7 +297,10 @@ export function startConnectionGuard(opts: GuardOptions): ConnectionGuard {
     const now = Date.now();
     for (const r of relays) {
       const headLate = r.headStart !== undefined && now - r.headStart > opts.headerTimeoutMs;
-      if (headLate || now - r.lastActivity > opts.idleTimeoutMs) r.close();
+      const idle = r.awaitingSince === undefined
+        ? now - r.lastActivity > opts.idleTimeoutMs
+        : now - r.awaitingSince > opts.responseTimeoutMs;
+      if (headLate || idle) r.close();
     }
   }, sweepMs);
 

@@ -30,12 +30,17 @@ export interface ApiServer {
   shutdown(): Promise<void>;
 }
 
+/** How much longer than `api.server.jobs.timeout` a request may wait for its response. */
+const RESPONSE_MARGIN_MS = 30_000;
+
 /** The connection limits of `api.server`. */
 export function guardLimits(config: Config): GuardLimits {
   const s = config.api.server;
   return {
     headerTimeoutMs: s.header_timeout,
     idleTimeoutMs: s.idle_timeout,
+    // a job route answers within jobs.timeout; the margin covers collecting and rendering
+    responseTimeoutMs: s.jobs.timeout + RESPONSE_MARGIN_MS,
     maxConnections: s.max_connections,
     maxHeaderBytes: s.max_header_size,
   };

@@ -34,14 +34,6 @@ function checkApiServer(config: Config, sink: IssueSink): void {
   const s = config.api.server;
   positive(sink, "api.server.header_timeout", s.header_timeout);
   positive(sink, "api.server.idle_timeout", s.idle_timeout);
-  if (s.idle_timeout > 0 && s.idle_timeout <= s.jobs.timeout) {
-    sink.add(
-      "api.server.idle_timeout",
-      `api.server.idle_timeout: ${formatDuration(s.idle_timeout)} is not allowed; expected ` +
-        `longer than api.server.jobs.timeout (${formatDuration(s.jobs.timeout)}): a response ` +
-        "waiting for job results sends nothing until then",
-    );
-  }
   if (s.max_header_size < 1024) {
     sink.add(
       "api.server.max_header_size",
