@@ -150,7 +150,7 @@ export interface PermissionOptions {
  * The API's permissions in the router's namespace: no consumer operation on the jobs stream
  * (it could delete or redirect the workers' consumers) and only message reads on the DLQ.
  */
-function apiPermissions(router: SubjectRouter): Permissions {
+function apiPermissions(router: SubjectRouter, inbox: string): Permissions {
   const dlq = router.dlqStream;
   return {
     publish: [
@@ -166,7 +166,7 @@ function apiPermissions(router: SubjectRouter): Permissions {
     ],
     subscribe: [
       router.resultsWildcard(),
-      router.inboxWildcard(),
+      inbox,
       // drains and undrains (the job client's cached worker list)
       kvKeysWildcard(router.stateBucket),
     ],
@@ -183,7 +183,7 @@ function apiPermissions(router: SubjectRouter): Permissions {
  * registry entries (`<host>`, `facts.<host>`) and its deployed files (`<host>.<path key>`), the
  * key layouts of src/job/records.ts, src/job/registry.ts and src/files/deployments.ts.
  */
-function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
+function workerPermissions(router: SubjectRouter, inbox: string, hostname = ""): Permissions {
   const jobs = router.stream;
   const host = hostname.trim() === "" ? undefined : sanitizeToken(hostname, "host name");
   const kinds = ["query", "modify"] as const;
@@ -219,7 +219,7 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       ...objectReads(router),
     ],
     // and hears changes to it (the put itself, published on the key's subject)
-    subscribe: [router.inboxWildcard(), kvKeySubject(router.stateBucket, host ?? ">")],
+    subscribe: [inbox, kvKeySubject(router.stateBucket, host ?? ">")],
   };
 }
 
@@ -234,16 +234,22 @@ export function viewSubjects(router: SubjectRouter): string[] {
 }
 
 /** The read-only `view` permissions in the router's namespace. */
-function viewPermissions(router: SubjectRouter): Permissions {
+function viewPermissions(router: SubjectRouter, inbox: string): Permissions {
   return {
     publish: [JS_API.info, ...router.streams.map((s) => JS_API.stream("INFO", s))],
-    subscribe: [...viewSubjects(router), router.inboxWildcard()],
+    subscribe: [...viewSubjects(router), inbox],
   };
 }
 
-/** What a client holding an API token may do over NATS (from its API permissions). */
+/**
+ * What a client holding an API token may do over NATS (from its API permissions; see
+ * `tokenAccess` in src/nats_auth/callout_service.ts).
+ */
 export interface TokenAccess {
-  /** Subscribe to results; read (get, direct get) job records and results. */
+  /**
+   * Subscribe to results; read (get, direct get) job records and results. NATS cannot redact:
+   * grant it only to tokens that REST shows every record unredacted.
+   */
   readJobs: boolean;
   /** Publish query jobs (`<ns>.jobs.query.>`). */
   queryJobs: boolean;
@@ -256,7 +262,11 @@ export interface TokenAccess {
  * namespace: its inbox and the account's JetStream info, plus what `access` grants. Never a KV
  * write (audit log, registry, job records), a DLQ delete, nor any stream or consumer operation.
  */
-export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Permissions {
+export function tokenPermissions(
+  router: SubjectRouter,
+  access: TokenAccess,
+  credential: string,
+): Permissions {
   const read = (bucket: string) => {
     const stream = kvStream(bucket);
     return [
@@ -266,7 +276,8 @@ export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Pe
       JS_API.directGet(stream),
     ];
   };
-  const reads = access.readJobs || access.queryJobs || access.modifyJobs;
+  // publishing jobs reads nothing: records and results only with readJobs (issue 8 §6)
+  const reads = access.readJobs;
   return {
     publish: [
       JS_API.info,
@@ -274,8 +285,23 @@ export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Pe
       ...(access.modifyJobs ? [router.jobsWildcard("modify")] : []),
       ...(reads ? [router.jobBucket, router.responseBucket].flatMap(read) : []),
     ],
-    subscribe: [router.inboxWildcard(), ...(reads ? [router.resultsWildcard()] : [])],
+    subscribe: [ownInbox(router, credential), ...(reads ? [router.resultsWildcard()] : [])],
   };
+}
+
+/**
+ * The inbox wildcard of one credential (`_INBOX.<ns>.<id>.>`): the only reply subjects a
+ * non-admin user may subscribe to. A missing id is an error, never the namespace-wide inbox
+ * (which would let the user read every other credential's replies).
+ */
+function ownInbox(router: SubjectRouter, credential: string | undefined): string {
+  if (credential === undefined || credential.trim() === "") {
+    throw new Error(
+      "NATS permissions: a credential id is required for a non-admin user (its own inbox " +
+        "`_INBOX.<ns>.<id>.>`); the namespace-wide inbox would expose every other user's replies",
+    );
+  }
+  return router.inboxWildcardFor(credential);
 }
 
 function union(a: Permissions, b: Permissions): Permissions {
@@ -296,12 +322,14 @@ export function permissionsFor(
         subscribe: [...ADMIN_PERMISSIONS.subscribe],
       };
     case "api":
-      return apiPermissions(router);
+      return apiPermissions(router, ownInbox(router, opts.credential));
     case "worker":
-      return workerPermissions(router, opts.hostname);
-    case "component":
-      return union(apiPermissions(router), workerPermissions(router, opts.hostname));
+      return workerPermissions(router, ownInbox(router, opts.credential), opts.hostname);
+    case "component": {
+      const inbox = ownInbox(router, opts.credential);
+      return union(apiPermissions(router, inbox), workerPermissions(router, inbox, opts.hostname));
+    }
     case "view":
-      return viewPermissions(router);
+      return viewPermissions(router, ownInbox(router, opts.credential));
   }
 }
