@@ -12,6 +12,9 @@
  * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
  *   and reads its streams' info; publishes nothing else.
  * - `admin`: everything (the supervisor's own identity).
+ * Replies: every role but `admin` subscribes only to its own inbox `_INBOX.<ns>.<credential id>.>`
+ * (`PermissionOptions.credential`, required), never the namespace's `_INBOX.<ns>.>`: the jobs a
+ * worker pulls, the API's acks and direct-get answers reach no other credential.
  * No role but `admin` may create a consumer on a bucket: nats-server does not check a push
  * consumer's `deliver_subject` against the creating user's permissions, so a consumer on a user's
  * own bucket could deliver its messages onto another namespace's job subjects. The API reads its
