@@ -23,6 +23,7 @@ import { testProviders } from "../helpers/jobs.ts";
 import { latestJson, lazyDirectBucket } from "../../src/job/store.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 import { allows } from "../helpers/subject_match.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
 
 const ROLES = ["api", "worker", "component"] as const;
 
@@ -539,4 +540,40 @@ Deno.test("the supervisor ensures the namespaces of every configured user it can
   // a user in another account than the admin's is out of the supervisor's reach
   assert.deepEqual(serverNamespaces(callout), ["osapi", "x"]);
   assert.deepEqual(serverNamespaces(configFromRaw({})), ["osapi"]);
+});
+
+Deno.test("rendered users subscribe only to their own inbox: user name, nkey public key (issue 8 §1)", async () => {
+  const opts = { adminPublicKey: "UABC", bcryptCost: 4 };
+  const up = configFromRaw({
+    nats: {
+      server: {
+        namespace: "prod",
+        auth: {
+          type: "user_pass",
+          users: [
+            { username: "api", password: "pw-api", role: "api" },
+            { username: "CN=osapi-view", password: "pw-view", role: "view" },
+          ],
+        },
+      },
+    },
+  });
+  const text = (await renderServerConfig(up, opts)).text;
+  assert.match(text, /"_INBOX\.prod\.u_api\.>"/);
+  const mapped = credentialId({ type: "user", username: "CN=osapi-view" });
+  assert.match(mapped, /^uh_[0-9a-f]{24}$/);
+  assert.ok(text.includes(`"_INBOX.prod.${mapped}.>"`));
+  assert.doesNotMatch(text, /"_INBOX\.prod\.>"/);
+  const key = "UDQW6WHFYP5ERDHJXADWNEVUWL4VCWG2D6MJX2BWE4JQGP6IAFBV6VF2";
+  const nk = configFromRaw({
+    nats: {
+      server: {
+        namespace: "prod",
+        auth: { type: "nkey", nkeys: [{ public_key: key, role: "worker", hostname: "h1" }] },
+      },
+    },
+  });
+  const nkText = (await renderServerConfig(nk, opts)).text;
+  assert.ok(nkText.includes(`"_INBOX.prod.${key}.>"`));
+  assert.doesNotMatch(nkText, /"_INBOX\.prod\.>"/);
 });
