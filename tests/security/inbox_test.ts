@@ -8,7 +8,11 @@
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { guardLateSocketErrors } from "../../src/nats/connect.ts";
+import { connectNats, guardLateSocketErrors } from "../../src/nats/connect.ts";
+import { configFromRaw } from "../../src/config/load.ts";
+import { silent } from "../../src/log.ts";
+import { startRenderedServer } from "../helpers/rendered_server.ts";
+import { makeTestPki, signCertificate } from "../helpers/tls.ts";
 import { credentialId } from "../../src/nats/credential_id.ts";
 import { JS_API, kvKeySubject, kvStream, SubjectRouter } from "../../src/nats/subjects.ts";
 import { inboxPrefixOf } from "../../src/nats/inbox.ts";
@@ -184,6 +188,55 @@ Deno.test("inboxes: a health:read token and a host-fenced worker read no other c
     }
   } finally {
     for (const nc of conns.reverse()) await nc.close().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("inboxes: a certificate mapped by verify_and_map answers on the inbox of its subject", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const pki = await makeTestPki(dir);
+    await using rs = await startRenderedServer({
+      nats: {
+        server: {
+          namespace: NS,
+          tls: {
+            cert_file: pki.serverCert,
+            key_file: pki.serverKey,
+            ca_file: pki.ca,
+            verify_and_map: true,
+          },
+          auth: { type: "user_pass", users: [{ username: "CN=osapi-api", role: "api" }] },
+        },
+      },
+    });
+    const c = await signCertificate(dir, "osapi-api");
+    const client = configFromRaw({
+      api: {
+        server: {
+          nats: {
+            host: "127.0.0.1",
+            port: rs.server.port,
+            namespace: NS,
+            tls: { ca_file: pki.ca, cert_file: c.cert, key_file: c.key },
+          },
+        },
+      },
+    }).api.server.nats;
+    const nc = await connectNats(client, silent, { maxReconnectAttempts: 0 });
+    try {
+      assert.equal(
+        inboxPrefixOf(nc),
+        `_INBOX.${NS}.${credentialId({ type: "user", username: "CN=osapi-api" })}`,
+      );
+      // a request: the answer comes to its own inbox, which its permissions allow
+      const info = await nc.request("$JS.API.INFO", "", { timeout: 5_000 });
+      assert.match(info.string(), /account_info_response/);
+      assert.match(await subscriptionDenied(nc, "_INBOX.osapi.>"), /Permissions Violation/i);
+    } finally {
+      await nc.close();
+    }
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
