@@ -96,7 +96,11 @@ function capabilities(r: SubjectRouter) {
     ["publish modify jobs", (p: Probe) => p.publishes(r.job("modify", { type: "any" }))],
     ["write registry of h2", (p: Probe) => p.publishes(kvKeySubject(r.registryBucket, "h2"))],
     ["write results of h2", (p: Probe) => p.publishes(kvKeySubject(r.responseBucket, "j2.h2"))],
-    ["write audit", (p: Probe) => p.publishes(kvKeySubject(r.auditBucket, "forged"))],
+    // an entry attributed to another writer (audit keys are `<writer credential id>.<id>`)
+    [
+      "write audit as another",
+      (p: Probe) => p.publishes(kvKeySubject(r.auditBucket, "u_someone-else.forged")),
+    ],
   ] as const;
 }
 
