@@ -5,7 +5,8 @@
  * get what `tokenAccess` grants). The test fails when the doc's table differs from what it
  * measured; `OSAPI_UPDATE_DOCS=1` writes the measured table into the doc instead:
  *
- *   OSAPI_UPDATE_DOCS=1 NATS_SERVER_BIN=... deno test -A --no-check tests/security/credential_table_test.ts
+ *   OSAPI_UPDATE_DOCS=1 deno test -A --no-check tests/security/credential_table_test.ts
+ *   deno task docs:credentials   (the same)
  */
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
