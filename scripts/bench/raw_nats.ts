@@ -2,11 +2,10 @@
  * The raw NATS baseline: core request/reply with the same client library and connection factory
  * as osapi, between two connections of the bench process, on the nats-server under test.
  */
-import { createInbox } from "@nats-io/transport-node";
 import type { NatsClientConfig } from "../../src/config/schema.ts";
 import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
-import { SubjectRouter } from "../../src/nats/subjects.ts";
+import { inboxOf } from "../../src/nats/inbox.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 
 /** Bounds of the raw NATS runs. */
@@ -29,7 +28,8 @@ export async function benchRawNats(
   const responder = await connectNats(nats, silent, { name: "osapi-bench-responder" });
   const requester = await connectNats(nats, silent, { name: "osapi-bench-requester" });
   try {
-    const subject = createInbox(new SubjectRouter(nats.namespace).inboxPrefix);
+    // the responder's own inbox: the requester needs publish rights on it (admin/shared credential)
+    const subject = inboxOf(responder);
     const sub = responder.subscribe(subject, { callback: (_e, m) => void m.respond(m.data) });
     await responder.flush();
     const payload = new Uint8Array(opts.payloadBytes ?? 256).fill(120);

@@ -7,6 +7,7 @@ import { registerNatsOperator } from "./nats_operator.ts";
 import { registerNatsAccount } from "./nats_account.ts";
 import { registerNatsUser } from "./nats_user.ts";
 import { registerNatsCallout } from "./nats_callout.ts";
+import { registerNatsInbox } from "./nats_inbox.ts";
 
 /** Registers the `nats` command group; subcommands register themselves on it below. */
 export function registerNats(program: Command): Command {
@@ -18,5 +19,6 @@ export function registerNats(program: Command): Command {
   registerNatsAccount(nats as unknown as Command);
   registerNatsUser(nats as unknown as Command);
   registerNatsCallout(nats as unknown as Command);
+  registerNatsInbox(nats as unknown as Command);
   return nats as unknown as Command;
 }

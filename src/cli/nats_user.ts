@@ -5,6 +5,7 @@ import { readCredsFile } from "../nats_auth/creds.ts";
 import { expiresIn, jwtPermissions, peekJwt, type Permissions } from "../nats_auth/nats_jwt.ts";
 import { NATS_ROLES } from "../config/schema.ts";
 import { type NatsRole, permissionsFor } from "../nats/permissions.ts";
+import { credentialId } from "../nats/credential_id.ts";
 import { routerFor } from "../nats/resources.ts";
 import { CliError, EXIT_CONFIG, loadFromCli } from "./context.ts";
 import { collect, commaList, guarded, parseExpires, printPush, storeFor } from "./nats_security.ts";
@@ -69,27 +70,34 @@ export function registerNatsUser(nats: Command): void {
         const { config } = await loadFromCli(cmd);
         const pub = commaList(opts.pub);
         const sub = commaList(opts.sub);
-        let permissions: Permissions;
+        // the user's permissions name its own inbox: computed once its public key exists
+        let permissions: (publicKey: string) => Permissions;
         const hostname = parseHostname(opts.hostname, opts.role);
         if (opts.role !== undefined) {
           if (pub.length || sub.length) {
             throw new CliError("give either --role or --pub/--sub, not both", EXIT_CONFIG);
           }
           const ns = opts.namespace ?? config.nats.server.namespace;
-          permissions = jwtPermissions(
-            permissionsFor(parseRole(opts.role), routerFor(config, ns), { hostname }),
-          );
+          const role = parseRole(opts.role);
+          permissions = (publicKey) =>
+            jwtPermissions(
+              permissionsFor(role, routerFor(config, ns), {
+                hostname,
+                credential: credentialId({ type: "nkey", publicKey }),
+              }),
+            );
         } else {
           if (!pub.length && !sub.length) {
             throw new CliError("give --pub and/or --sub subjects, or --role", EXIT_CONFIG);
           }
-          permissions = { pub: { allow: pub }, sub: { allow: sub } };
+          permissions = () => ({ pub: { allow: pub }, sub: { allow: sub } });
         }
-        const u = await storeFor(config, opts.dir).addUser(opts.account, {
+        const expires = expiresIn(parseExpires(opts.expires));
+        const u = await storeFor(config, opts.dir).addUser(opts.account, (publicKey) => ({
           name,
-          permissions,
-          expires: expiresIn(parseExpires(opts.expires)),
-        }, opts.force);
+          permissions: permissions(publicKey),
+          expires,
+        }), opts.force);
         console.log(u.credsFile);
         console.error(`user ${name} ${u.publicKey} in account ${opts.account}`);
       })

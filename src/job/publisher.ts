@@ -6,9 +6,10 @@
  * on loopback: about 6 µs of client CPU per acknowledged publish instead of about 23 µs with
  * `js.publish`/`kv.put`. Reads, watches and everything off the hot path keep using the library.
  */
-import { createInbox, headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { errors } from "@nats-io/nats-core";
 import { kvKeySubject, type SubjectRouter } from "../nats/subjects.ts";
+import { inboxOf } from "../nats/inbox.ts";
 import { OsapiError } from "../core/errors.ts";
 
 /** How long a publish waits for its acknowledgement (as nats.js's JetStream default). */
@@ -60,8 +61,9 @@ export class JetStreamPublisher {
   #sweep: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(readonly nc: NatsConnection, router: SubjectRouter) {
-    this.#prefix = `${createInbox(router.inboxPrefix)}.`;
+  constructor(readonly nc: NatsConnection) {
+    // the connection's own inbox: the only one its credential may subscribe to
+    this.#prefix = `${inboxOf(nc)}.`;
     nc.subscribe(`${this.#prefix}*`, {
       callback: (err, msg) => {
         if (err) return this.#failAll(err);
@@ -168,13 +170,14 @@ export class JetStreamPublisher {
   }
 }
 
-const publishers = new WeakMap<NatsConnection, Map<string, JetStreamPublisher>>();
+const publishers = new WeakMap<NatsConnection, JetStreamPublisher>();
 
-/** The publisher of a connection and namespace (created on first use, then shared). */
-export function publisherFor(nc: NatsConnection, router: SubjectRouter): JetStreamPublisher {
-  let byNamespace = publishers.get(nc);
-  if (!byNamespace) publishers.set(nc, byNamespace = new Map());
-  let p = byNamespace.get(router.inboxPrefix);
-  if (!p) byNamespace.set(router.inboxPrefix, p = new JetStreamPublisher(nc, router));
+/**
+ * The publisher of a connection (created on first use, then shared). Its replies come to the
+ * connection's own inbox, whatever namespace `_router` names.
+ */
+export function publisherFor(nc: NatsConnection, _router?: SubjectRouter): JetStreamPublisher {
+  let p = publishers.get(nc);
+  if (!p) publishers.set(nc, p = new JetStreamPublisher(nc));
   return p;
 }

@@ -9,6 +9,7 @@ import {
   nkeyAuthenticator,
 } from "@nats-io/transport-node";
 import { fromSeed } from "@nats-io/nkeys";
+import { X509Certificate } from "node:crypto";
 import type { NatsClientConfig } from "../config/schema.ts";
 import { OsapiError } from "../core/errors.ts";
 import { credentialId, type CredentialRef } from "./credential_id.ts";
@@ -123,6 +124,21 @@ export function tokenSubject(token: string): string | undefined {
   }
 }
 
+/**
+ * The user name nats-server's `verify_and_map` gives a client certificate: its subject as an
+ * RFC 2253 string (`CN=api,O=example`, most specific first), or undefined when unreadable.
+ * Users mapped by a SAN (email, DNS name) instead get another name: name mapped users by
+ * their certificate subject.
+ */
+export function certificateUser(pem: string): string | undefined {
+  try {
+    const rdns = new X509Certificate(pem).subject.split("\n").filter((l) => l !== "");
+    return rdns.length === 0 ? undefined : rdns.reverse().join(",");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds the authentication and TLS connection options for a component. */
 export async function buildAuthOptions(nats: NatsClientConfig): Promise<AuthOptions> {
   const warnings: string[] = [];
@@ -167,6 +183,12 @@ export async function buildAuthOptions(nats: NatsClientConfig): Promise<AuthOpti
     }
     if (tls.key_file) t.key = await readSecretFile(tls.key_file, "TLS key file", warnings);
     options.tls = t;
+    // no credential but a client certificate: the server's `verify_and_map` names the user by
+    // the certificate subject, so that name is the credential (its inbox)
+    if (auth.type === "none" && t.cert) {
+      const username = certificateUser(t.cert);
+      if (username !== undefined) credential = { type: "user", username };
+    }
   }
   return { options, warnings, credentialId: credentialId(credential) };
 }

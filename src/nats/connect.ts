@@ -155,7 +155,7 @@ export async function connectNats(
   log: Logger,
   opts: ConnectOptions = {},
 ): Promise<NatsConnection> {
-  const { options, warnings } = await buildAuthOptions(nats);
+  const { options, warnings, credentialId } = await buildAuthOptions(nats);
   for (const w of warnings) log.warn(w);
   // certificate preflight: expired, mismatched or empty files fail here, naming the key
   if (options.tls) {
@@ -167,7 +167,8 @@ export async function connectNats(
     ...options,
     servers: serverUrls(nats),
     name: opts.name ?? nats.client_name,
-    inboxPrefix: router.inboxPrefix,
+    // the credential's own inbox: its permissions allow no other (issue 8 §1)
+    inboxPrefix: router.inboxPrefixFor(credentialId),
     maxReconnectAttempts: opts.maxReconnectAttempts ?? -1,
     reconnectTimeWait: 250,
     reconnectJitter: 250,

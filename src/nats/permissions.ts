@@ -12,6 +12,9 @@
  * - `view`: read-only observer: subscribes to the job, result and DLQ subjects of its namespace
  *   and reads its streams' info; publishes nothing else.
  * - `admin`: everything (the supervisor's own identity).
+ * Replies: every role but `admin` subscribes only to its own inbox `_INBOX.<ns>.<credential id>.>`
+ * (`PermissionOptions.credential`, required), never the namespace's `_INBOX.<ns>.>`: the jobs a
+ * worker pulls, the API's acks and direct-get answers reach no other credential.
  * No role but `admin` may create a consumer on a bucket: nats-server does not check a push
  * consumer's `deliver_subject` against the creating user's permissions, so a consumer on a user's
  * own bucket could deliver its messages onto another namespace's job subjects. The API reads its
@@ -149,13 +152,12 @@ export interface PermissionOptions {
 /**
  * The audit bucket for the api credential `credential`: reads of every entry, writes only of
  * keys under its own writer id (`<credential>.<id>`, src/audit/nats_audit_log.ts), so no api
- * user can write an entry attributed to another. Without a credential id (no per-user
- * permissions can name it) any writer id, but never a key without one.
+ * user can write an entry attributed to another.
  */
-function auditAccess(router: SubjectRouter, credential?: string): string[] {
+function auditAccess(router: SubjectRouter, credential: string): string[] {
   const bucket = router.auditBucket;
   const stream = kvStream(bucket);
-  const writer = credential === undefined ? "*" : sanitizeToken(credential, "credential id");
+  const writer = sanitizeToken(credential, "credential id");
   return [
     kvKeySubject(bucket, `${writer}.>`),
     JS_API.stream("MSG.GET", stream),
@@ -169,7 +171,7 @@ function auditAccess(router: SubjectRouter, credential?: string): string[] {
  * (it could delete or redirect the workers' consumers) and only message reads on the DLQ;
  * audit entries only under its own credential id.
  */
-function apiPermissions(router: SubjectRouter, credential?: string): Permissions {
+function apiPermissions(router: SubjectRouter, inbox: string, credential: string): Permissions {
   const dlq = router.dlqStream;
   return {
     publish: [
@@ -186,7 +188,7 @@ function apiPermissions(router: SubjectRouter, credential?: string): Permissions
     ],
     subscribe: [
       router.resultsWildcard(),
-      router.inboxWildcard(),
+      inbox,
       // drains and undrains (the job client's cached worker list)
       kvKeysWildcard(router.stateBucket),
     ],
@@ -203,7 +205,7 @@ function apiPermissions(router: SubjectRouter, credential?: string): Permissions
  * registry entries (`<host>`, `facts.<host>`) and its deployed files (`<host>.<path key>`), the
  * key layouts of src/job/records.ts, src/job/registry.ts and src/files/deployments.ts.
  */
-function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
+function workerPermissions(router: SubjectRouter, inbox: string, hostname = ""): Permissions {
   const jobs = router.stream;
   const host = hostname.trim() === "" ? undefined : sanitizeToken(hostname, "host name");
   const kinds = ["query", "modify"] as const;
@@ -239,7 +241,7 @@ function workerPermissions(router: SubjectRouter, hostname = ""): Permissions {
       ...objectReads(router),
     ],
     // and hears changes to it (the put itself, published on the key's subject)
-    subscribe: [router.inboxWildcard(), kvKeySubject(router.stateBucket, host ?? ">")],
+    subscribe: [inbox, kvKeySubject(router.stateBucket, host ?? ">")],
   };
 }
 
@@ -254,16 +256,22 @@ export function viewSubjects(router: SubjectRouter): string[] {
 }
 
 /** The read-only `view` permissions in the router's namespace. */
-function viewPermissions(router: SubjectRouter): Permissions {
+function viewPermissions(router: SubjectRouter, inbox: string): Permissions {
   return {
     publish: [JS_API.info, ...router.streams.map((s) => JS_API.stream("INFO", s))],
-    subscribe: [...viewSubjects(router), router.inboxWildcard()],
+    subscribe: [...viewSubjects(router), inbox],
   };
 }
 
-/** What a client holding an API token may do over NATS (from its API permissions). */
+/**
+ * What a client holding an API token may do over NATS (from its API permissions; see
+ * `tokenAccess` in src/nats_auth/callout_service.ts).
+ */
 export interface TokenAccess {
-  /** Subscribe to results; read (get, direct get) job records and results. */
+  /**
+   * Subscribe to results; read (get, direct get) job records and results. NATS cannot redact:
+   * grant it only to tokens that REST shows every record unredacted.
+   */
   readJobs: boolean;
   /** Publish query jobs (`<ns>.jobs.query.>`). */
   queryJobs: boolean;
@@ -276,7 +284,11 @@ export interface TokenAccess {
  * namespace: its inbox and the account's JetStream info, plus what `access` grants. Never a KV
  * write (audit log, registry, job records), a DLQ delete, nor any stream or consumer operation.
  */
-export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Permissions {
+export function tokenPermissions(
+  router: SubjectRouter,
+  access: TokenAccess,
+  credential: string,
+): Permissions {
   const read = (bucket: string) => {
     const stream = kvStream(bucket);
     return [
@@ -286,7 +298,8 @@ export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Pe
       JS_API.directGet(stream),
     ];
   };
-  const reads = access.readJobs || access.queryJobs || access.modifyJobs;
+  // publishing jobs reads nothing: records and results only with readJobs (issue 8 §6)
+  const reads = access.readJobs;
   return {
     publish: [
       JS_API.info,
@@ -294,8 +307,26 @@ export function tokenPermissions(router: SubjectRouter, access: TokenAccess): Pe
       ...(access.modifyJobs ? [router.jobsWildcard("modify")] : []),
       ...(reads ? [router.jobBucket, router.responseBucket].flatMap(read) : []),
     ],
-    subscribe: [router.inboxWildcard(), ...(reads ? [router.resultsWildcard()] : [])],
+    subscribe: [
+      router.inboxWildcardFor(ownCredential(credential)),
+      ...(reads ? [router.resultsWildcard()] : []),
+    ],
   };
+}
+
+/**
+ * The credential id of a non-admin user: names its inbox `_INBOX.<ns>.<id>.>` (the only reply
+ * subjects it may subscribe to) and its audit writer id. A missing id is an error, never the
+ * namespace-wide inbox (which would let the user read every other credential's replies).
+ */
+function ownCredential(credential: string | undefined): string {
+  if (credential === undefined || credential.trim() === "") {
+    throw new Error(
+      "NATS permissions: a credential id is required for a non-admin user (its own inbox " +
+        "`_INBOX.<ns>.<id>.>`); the namespace-wide inbox would expose every other user's replies",
+    );
+  }
+  return credential;
 }
 
 function union(a: Permissions, b: Permissions): Permissions {
@@ -315,16 +346,23 @@ export function permissionsFor(
         publish: [...ADMIN_PERMISSIONS.publish],
         subscribe: [...ADMIN_PERMISSIONS.subscribe],
       };
-    case "api":
-      return apiPermissions(router, opts.credential);
-    case "worker":
-      return workerPermissions(router, opts.hostname);
-    case "component":
+    case "api": {
+      const id = ownCredential(opts.credential);
+      return apiPermissions(router, router.inboxWildcardFor(id), id);
+    }
+    case "worker": {
+      const id = ownCredential(opts.credential);
+      return workerPermissions(router, router.inboxWildcardFor(id), opts.hostname);
+    }
+    case "component": {
+      const id = ownCredential(opts.credential);
+      const inbox = router.inboxWildcardFor(id);
       return union(
-        apiPermissions(router, opts.credential),
-        workerPermissions(router, opts.hostname),
+        apiPermissions(router, inbox, id),
+        workerPermissions(router, inbox, opts.hostname),
       );
+    }
     case "view":
-      return viewPermissions(router);
+      return viewPermissions(router, router.inboxWildcardFor(ownCredential(opts.credential)));
   }
 }

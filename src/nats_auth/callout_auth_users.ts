@@ -10,6 +10,7 @@ import type { Config } from "../config/schema.ts";
 import { NATS_ROLES } from "../config/schema.ts";
 import { ConfWriter } from "../nats_conf/conf_text.ts";
 import { userPermissions, writePermissions } from "../server/render.ts";
+import { credentialId } from "../nats/credential_id.ts";
 
 /** A rendered server user of callout mode. */
 export interface CalloutAuthUser {
@@ -44,7 +45,16 @@ export function calloutAuthUsers(config: Config): CalloutAuthUser[] {
       w.comment(`role ${u.role}: authenticated by nats-server, not by the callout`);
       w.value("user", u.username);
       w.value("password", u.password);
-      writePermissions(w, userPermissions(config, u.role, u.namespace, u.hostname));
+      writePermissions(
+        w,
+        userPermissions(
+          config,
+          u.role,
+          u.namespace,
+          u.hostname,
+          credentialId({ type: "user", username: u.username }),
+        ),
+      );
     });
     return {
       account: u.account || c.target_account,

@@ -16,9 +16,12 @@ import { connectNats } from "../nats/connect.ts";
 import {
   type Permissions as NatsPermissions,
   permissionsFor,
+  type TokenAccess,
   tokenPermissions,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/resources.ts";
+import { credentialId } from "../nats/credential_id.ts";
+import { OPERATIONS, type OperationTable } from "../core/operations/mod.ts";
 import { emptyNamespaceMix } from "../nats_conf/accounts.ts";
 import { isBcryptHash, quote } from "../nats_conf/conf_text.ts";
 import { shown } from "../config/fields.ts";
@@ -278,24 +281,45 @@ export async function calloutConfigFragment(
 }
 
 /**
- * The NATS permissions of an API token, fenced to `namespace` (see `tokenPermissions`):
- * `job:read` reads job records and results; `job:write` also publishes query jobs;
- * `command:execute` publishes modify jobs (`<ns>.jobs.modify.>` carries command exec/shell and
- * DNS updates, so `network:write` alone is not enough). Any other permission (e.g. `health:read`)
- * gets only its inbox. No token writes KV (audit log, registry), deletes DLQ messages or
- * administers streams or consumers. Jobs published straight over NATS bypass the API's audit
- * log and job record: grant `job:write`/`command:execute` tokens NATS access knowingly.
+ * What an API token's permissions let it do over NATS. NATS cannot redact: a direct get returns
+ * a whole job record or result, a subscription on the results subject every job's output. So a
+ * token reads them only when REST would show it every record unredacted (src/api/routes/job.ts):
+ * `job:read` and the permission of every operation of `table` (and `command:execute`, which
+ * jobs of unknown types need). Publishing jobs of a kind needs `job:write` and the permission of
+ * every operation of that kind (a raw job can name any of them).
+ */
+export function tokenAccess(
+  perms: ReadonlySet<Permission>,
+  table: OperationTable = OPERATIONS,
+): TokenAccess {
+  const all = (need: Iterable<Permission>) => [...need].every((p) => perms.has(p));
+  const ops = [...table.values()];
+  const of = (kind: string) => ops.filter((o) => o.kind === kind).map((o) => o.permission);
+  return {
+    readJobs: all(["job:read", "command:execute", ...ops.map((o) => o.permission)]),
+    queryJobs: all(["job:write", ...of("query")]),
+    modifyJobs: all(["job:write", ...of("modify")]),
+  };
+}
+
+/**
+ * The NATS permissions of an API token, fenced to `namespace` (see `tokenPermissions` and
+ * {@link tokenAccess}), its inbox bound to the token subject. Any other permission (e.g.
+ * `health:read`) gets only its own inbox. No token writes KV (audit log, registry), deletes
+ * DLQ messages or administers streams or consumers. Jobs published straight over NATS bypass
+ * the API's audit log and job record: grant `job:write` tokens NATS access knowingly.
  */
 export function tokenNatsPermissions(
   config: Config,
   perms: ReadonlySet<Permission>,
   namespace: string,
+  subject: string,
 ): NatsPermissions {
-  return tokenPermissions(routerFor(config, namespace), {
-    readJobs: perms.has("job:read"),
-    queryJobs: perms.has("job:write"),
-    modifyJobs: perms.has("command:execute"),
-  });
+  return tokenPermissions(
+    routerFor(config, namespace),
+    tokenAccess(perms),
+    credentialId({ type: "token", subject }),
+  );
 }
 
 /** Options of {@link osapiAuthorizer}. */
@@ -340,7 +364,7 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
         allow: true,
         name: `token:${claims.sub}`,
         account: c.target_account,
-        permissions: jwtPermissions(tokenNatsPermissions(config, perms, serverNs)),
+        permissions: jwtPermissions(tokenNatsPermissions(config, perms, serverNs, claims.sub)),
         expires: Math.min(claims.exp, now + ttl),
         tags: [`namespace:${serverNs}`],
       };
@@ -364,7 +388,10 @@ export function osapiAuthorizer(config: Config, opts: OsapiAuthorizerOptions): A
         name: user.username,
         account: user.account || c.target_account,
         permissions: jwtPermissions(
-          permissionsFor(user.role, routerFor(config, ns), { hostname: user.hostname }),
+          permissionsFor(user.role, routerFor(config, ns), {
+            hostname: user.hostname,
+            credential: credentialId({ type: "user", username: user.username }),
+          }),
         ),
         expires: now + ttl,
         tags: [`namespace:${ns}`, `role:${user.role}`],

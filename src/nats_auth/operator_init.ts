@@ -11,6 +11,7 @@ import { operatorDir } from "../config/state_layout.ts";
 import type { Config } from "../config/schema.ts";
 import { namespaceAccount, validateNamespace } from "../nats/subjects.ts";
 import { permissionsFor } from "../nats/permissions.ts";
+import { credentialId } from "../nats/credential_id.ts";
 import { sanitizeToken } from "../core/targets.ts";
 import { routerFor } from "../nats/resources.ts";
 import { quote } from "../nats_conf/conf_text.ts";
@@ -48,12 +49,22 @@ export type UserPermissionsFn = (
   role: NamespaceUser,
   namespace: string,
   hostname?: string,
+  /** the user's public key: its credential id, naming its own inbox */
+  publicKey?: string,
 ) => Permissions;
 
-/** The least-privilege permission sets of `config`, fenced to each namespace (and host). */
+/**
+ * The least-privilege permission sets of `config`, fenced to each namespace (and host), each
+ * user subscribing only to its own inbox (named by its public key).
+ */
 export function configPermissions(config: Config): UserPermissionsFn {
-  return (role, namespace, hostname) =>
-    jwtPermissions(permissionsFor(role, routerFor(config, namespace), { hostname }));
+  return (role, namespace, hostname, publicKey) =>
+    jwtPermissions(
+      permissionsFor(role, routerFor(config, namespace), {
+        hostname,
+        credential: publicKey === undefined ? undefined : credentialId({ type: "nkey", publicKey }),
+      }),
+    );
 }
 
 /** Options of {@link initOperator}. */
@@ -182,10 +193,10 @@ export async function initOperator(opts: OperatorInitOptions): Promise<OperatorI
     );
     for (const { role, host } of users) {
       const name = namespaceUserName(role, host);
-      const u = await store.addUser(acc.name, {
+      const u = await store.addUser(acc.name, (publicKey) => ({
         name,
-        permissions: opts.permissions(role, ns, host),
-      });
+        permissions: opts.permissions(role, ns, host, publicKey),
+      }));
       creds[name] = u.credsFile;
     }
     accounts.push({ namespace: ns, account: acc.name, publicKey: acc.publicKey, creds });

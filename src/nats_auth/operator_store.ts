@@ -257,7 +257,14 @@ export class OperatorStore {
    * Creates a user of `account`: a fresh user key, a JWT signed by the account signing key and a
    * creds file (0600). Refuses to overwrite an existing user unless `replace`.
    */
-  async addUser(account: string, spec: UserSpec, replace = false): Promise<StoredUser> {
+  async addUser(
+    account: string,
+    specOrFn: UserSpec | ((publicKey: string) => UserSpec),
+    replace = false,
+  ): Promise<StoredUser> {
+    // a function: the spec depends on the user's public key (its own inbox, issue 8 §1)
+    const key = generateKey("user");
+    const spec = typeof specOrFn === "function" ? specOrFn(key.publicKey) : specOrFn;
     const name = checkName(spec.name, "user");
     const acc = await this.account(account);
     const file = this.credsFile(account, name);
@@ -265,7 +272,6 @@ export class OperatorStore {
       throw new OperatorStoreError(`user ${name} already exists in account ${account}`);
     }
     await ensurePrivateDir(`${this.accountDir(account)}/users`);
-    const key = generateKey("user");
     const jwt = await encodeUserJwt(
       key.publicKey,
       spec,

@@ -19,6 +19,7 @@ import {
   viewSubjects,
 } from "../nats/permissions.ts";
 import { routerFor } from "../nats/router.ts";
+import { credentialId } from "../nats/credential_id.ts";
 import { namespaceAccount } from "../nats/subjects.ts";
 import { ConfWriter, isBcryptHash, quote, RenderError } from "../nats_conf/conf_text.ts";
 import { emptyNamespaceMix } from "../nats_conf/accounts.ts";
@@ -54,16 +55,20 @@ export function hostPort(host: string, port: number): string {
 
 /**
  * The permissions of a server user: its role fenced to its namespace (default: the server's)
- * and, for a worker with a `hostname`, to that host.
+ * and, for a worker with a `hostname`, to that host; `credential` (credential_id.ts) names its
+ * own inbox, the only reply subjects it may subscribe to. Token and no-auth modes have no
+ * users: every client shares one credential (`shared`) and replies are not separated.
  */
 export function userPermissions(
   config: Config,
   role: NatsRole,
   namespace: string,
   hostname = "",
+  credential?: string,
 ): Permissions {
   return permissionsFor(role, routerFor(config, namespace || config.nats.server.namespace), {
     hostname,
+    credential,
   });
 }
 
@@ -111,6 +116,8 @@ interface UserEntry {
   namespace: string;
   role: NatsRole;
   hostname: string;
+  /** the user's credential id (credential_id.ts): names its own inbox */
+  credential: string;
   identity: () => void;
 }
 
@@ -131,7 +138,10 @@ function writeUsers(
   const serverNs = config.nats.server.namespace;
   const entry = (u: UserEntry, p?: Permissions) => () => {
     u.identity();
-    writePermissions(w, p ?? userPermissions(config, u.role, u.namespace, u.hostname));
+    writePermissions(
+      w,
+      p ?? userPermissions(config, u.role, u.namespace, u.hostname, u.credential),
+    );
   };
   if (auth.isolation !== "account") {
     const mix = emptyNamespaceMix(
@@ -266,6 +276,7 @@ async function writeAuth(
           namespace: u.namespace,
           role: u.role,
           hostname: u.hostname,
+          credential: credentialId({ type: "user", username: u.username }),
           identity: () => {
             w.comment(`role ${u.role}${mapped ? " (client certificate)" : ""}`);
             w.value("user", u.username);
@@ -298,6 +309,7 @@ async function writeAuth(
           namespace: u.namespace,
           role: u.role,
           hostname: u.hostname,
+          credential: credentialId({ type: "nkey", publicKey: u.public_key }),
           identity: () => {
             w.comment(`role ${u.role}`);
             w.value("nkey", u.public_key);

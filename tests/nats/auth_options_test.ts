@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createUser } from "@nats-io/nkeys";
-import { buildAuthOptions, NatsAuthError } from "../../src/nats/auth_options.ts";
+import { buildAuthOptions, certificateUser, NatsAuthError } from "../../src/nats/auth_options.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
+import { makeTestPki, signCertificate } from "../helpers/tls.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { configFromRaw } from "../../src/config/load.ts";
 import type { NatsClientConfig } from "../../src/config/schema.ts";
@@ -127,6 +129,32 @@ Deno.test("bad credential files name the file and the problem, never the content
       buildAuthOptions(client(1, {}, { ca_file: `${dir}/nope-ca.pem` })),
       /TLS CA file .*nope-ca\.pem: file not found/,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("credential ids name each credential's inbox; a mapped client certificate is its subject", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const up = await buildAuthOptions(
+      client(4222, { type: "user_pass", username: "api", password: "p" }),
+    );
+    assert.equal(up.credentialId, credentialId({ type: "user", username: "api" }));
+    assert.equal((await buildAuthOptions(client(4222, { type: "none" }))).credentialId, "shared");
+    // verify_and_map names the user by the certificate subject (RFC 2253, most specific first)
+    await makeTestPki(dir);
+    const one = await signCertificate(dir, "a-api");
+    const two = await signCertificate(dir, "b-api", { subject: "/O=example/CN=b-api" });
+    const tls = (c: { cert: string; key: string }) => ({
+      ca_file: `${dir}/ca.pem`,
+      cert_file: c.cert,
+      key_file: c.key,
+    });
+    const mapped = await buildAuthOptions(client(4222, { type: "none" }, tls(one)));
+    assert.equal(mapped.credentialId, credentialId({ type: "user", username: "CN=a-api" }));
+    assert.equal(certificateUser(await Deno.readTextFile(two.cert)), "CN=b-api,O=example");
+    assert.equal(certificateUser("not a certificate"), undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

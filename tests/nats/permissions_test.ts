@@ -23,6 +23,7 @@ import { testProviders } from "../helpers/jobs.ts";
 import { latestJson, lazyDirectBucket } from "../../src/job/store.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 import { allows } from "../helpers/subject_match.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
 
 const ROLES = ["api", "worker", "component"] as const;
 
@@ -65,7 +66,7 @@ function forbiddenPublish(a: SubjectRouter, b: SubjectRouter): string[] {
 Deno.test("api, worker and component permissions stay inside their namespace and never name $SYS", () => {
   const router = new SubjectRouter("a");
   for (const role of ROLES) {
-    const p = permissionsFor(role, router);
+    const p = permissionsFor(role, router, { credential: "u_t" });
     assert.ok(p.publish.length > 0 && p.subscribe.length > 0, role);
     for (const s of [...p.publish, ...p.subscribe]) {
       assert.ok(fenced(s, "a"), `${role}: ${s} is outside namespace a`);
@@ -77,7 +78,7 @@ Deno.test("api, worker and component permissions stay inside their namespace and
   const b = new SubjectRouter("b");
   for (const role of ROLES) {
     for (const hostname of ["", "h1"]) {
-      const p = permissionsFor(role, router, { hostname });
+      const p = permissionsFor(role, router, { hostname, credential: "u_t" });
       for (const s of forbiddenPublish(router, b)) {
         assert.ok(!allows(p.publish, s), `${role} (host ${hostname || "any"}) may publish ${s}`);
       }
@@ -92,16 +93,27 @@ Deno.test("api, worker and component permissions stay inside their namespace and
   assert.equal(fenced("$KV.ab-job-queue.>", "a"), false);
 });
 
+Deno.test("every non-admin role needs a credential id: no silent namespace-wide inbox", () => {
+  const r = new SubjectRouter("prod");
+  for (const role of ["api", "worker", "component", "view"] as const) {
+    assert.throws(() => permissionsFor(role, r), /credential id is required/, role);
+  }
+  assert.deepEqual(permissionsFor("admin", r), { publish: [">"], subscribe: [">"] });
+});
+
 Deno.test("the worker cannot publish jobs nor write the audit log; the api cannot consume jobs", () => {
   const r = new SubjectRouter("prod");
-  const api = permissionsFor("api", r);
-  const worker = permissionsFor("worker", r);
+  const api = permissionsFor("api", r, { credential: "u_t" });
+  const worker = permissionsFor("worker", r, { credential: "u_t" });
   assert.ok(api.publish.includes("prod.jobs.query.>"));
   assert.ok(api.publish.includes("prod.jobs.modify.>"));
   assert.ok(api.subscribe.includes("prod.jobs.results.>"));
-  assert.ok(api.subscribe.includes("_INBOX.prod.>"));
-  // audit entries only under a writer id: its own credential's when known
-  assert.ok(api.publish.includes("$KV.prod-audit-log.*.>"));
+  // its own inbox only, never the namespace's (issue 8 §1)
+  assert.ok(api.subscribe.includes("_INBOX.prod.u_t.>"));
+  assert.ok(!allows(api.subscribe, "_INBOX.prod.u_other.x"));
+  assert.ok(!allows(worker.subscribe, "_INBOX.prod.u_other.x"));
+  // audit entries only under its own credential's writer id (issue 8 §7)
+  assert.ok(api.publish.includes("$KV.prod-audit-log.u_t.>"));
   assert.ok(!allows(api.publish, "$KV.prod-audit-log.0193f8a4-5b6c-7d8e-9f01-23456789abcd"));
   const own = permissionsFor("api", r, { credential: "u_api1" });
   assert.ok(allows(own.publish, "$KV.prod-audit-log.u_api1.0193f8a4"));
@@ -136,7 +148,7 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   // its own drain state: read and heard, never written
   assert.ok(allows(worker.subscribe, "$KV.prod-agent-state.h1"));
   assert.ok(!allows(worker.publish, "$KV.prod-agent-state.h1"));
-  assert.deepEqual(worker.subscribe, ["_INBOX.prod.>", "$KV.prod-agent-state.>"]);
+  assert.deepEqual(worker.subscribe, ["_INBOX.prod.u_t.>", "$KV.prod-agent-state.>"]);
 });
 
 Deno.test("no role but admin may create, read or pull from a consumer on a bucket (a push consumer's deliver_subject is unchecked)", () => {
@@ -157,20 +169,22 @@ Deno.test("no role but admin may create, read or pull from a consumer on a bucke
   const sets = {
     ...Object.fromEntries(
       (["api", "worker", "component", "view"] as const).flatMap((role) =>
-        ["", "h1"].map((hostname) => [`${role}/${hostname}`, permissionsFor(role, r, { hostname })])
+        ["", "h1"].map((
+          hostname,
+        ) => [`${role}/${hostname}`, permissionsFor(role, r, { hostname, credential: "u_t" })])
       ),
     ),
-    token: tokenPermissions(r, tokenAll),
+    token: tokenPermissions(r, tokenAll, "t_x"),
   };
   for (const [name, p] of Object.entries(sets)) {
     for (const s of forbidden) assert.ok(!allows(p.publish, s), `${name} may publish ${s}`);
   }
-  assert.ok(allows(permissionsFor("admin", r).publish, forbidden[0]));
+  assert.ok(allows(permissionsFor("admin", r, { credential: "u_t" }).publish, forbidden[0]));
 });
 
 Deno.test("a worker user with a hostname is fenced to that host's consumer, results and registry entry", () => {
   const r = new SubjectRouter("prod");
-  const w = permissionsFor("worker", r, { hostname: "h1" });
+  const w = permissionsFor("worker", r, { hostname: "h1", credential: "u_t" });
   const own = "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1";
   assert.ok(allows(w.publish, own));
   assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h2"));
@@ -189,7 +203,7 @@ Deno.test("a worker user with a hostname is fenced to that host's consumer, resu
   assert.ok(allows(w.publish, "$KV.prod-file-state.h1.L2V0Yy94"));
   assert.ok(!allows(w.publish, "$KV.prod-file-state.h2.L2V0Yy94"));
   // host names are sanitised like the router's names
-  const dotted = permissionsFor("worker", r, { hostname: "web.example" });
+  const dotted = permissionsFor("worker", r, { hostname: "web.example", credential: "u_t" });
   assert.ok(
     allows(dotted.publish, JS_API.consumer("MSG.NEXT", r.stream, "prod-worker-web_example")),
   );
@@ -197,9 +211,9 @@ Deno.test("a worker user with a hostname is fenced to that host's consumer, resu
 
 Deno.test("component is the union of api and worker; admin is everything; the empty namespace has no prefix", () => {
   const r = new SubjectRouter("x");
-  const api = permissionsFor("api", r);
-  const worker = permissionsFor("worker", r);
-  const component = permissionsFor("component", r);
+  const api = permissionsFor("api", r, { credential: "u_t" });
+  const worker = permissionsFor("worker", r, { credential: "u_t" });
+  const component = permissionsFor("component", r, { credential: "u_t" });
   assert.deepEqual(
     new Set(component.publish),
     new Set([...api.publish, ...worker.publish]),
@@ -208,19 +222,26 @@ Deno.test("component is the union of api and worker; admin is everything; the em
     new Set(component.subscribe),
     new Set([...api.subscribe, ...worker.subscribe]),
   );
-  assert.deepEqual(permissionsFor("admin", r), { publish: [">"], subscribe: [">"] });
-  const bare = permissionsFor("api", new SubjectRouter(""));
+  assert.deepEqual(permissionsFor("admin", r, { credential: "u_t" }), {
+    publish: [">"],
+    subscribe: [">"],
+  });
+  const bare = permissionsFor("api", new SubjectRouter(""), { credential: "u_t" });
   assert.ok(bare.publish.includes("jobs.query.>"));
   assert.ok(bare.publish.includes("$JS.API.STREAM.INFO.JOBS"));
   // configured resource names flow through the router
-  const named = permissionsFor("worker", new SubjectRouter("x", { stream: "WORK" }));
+  const named = permissionsFor("worker", new SubjectRouter("x", { stream: "WORK" }), {
+    credential: "u_t",
+  });
   assert.ok(allows(named.publish, "$JS.API.CONSUMER.MSG.NEXT.x-WORK.x-worker-h1"));
 });
 
-Deno.test("the empty namespace is not isolated: its reply wildcard covers every namespace's inboxes", () => {
-  const bare = permissionsFor("api", new SubjectRouter(""));
-  // documented, not hidden: OSAPI's unprefixed compatibility mode answers on plain _INBOX
-  assert.ok(allows(bare.subscribe, "_INBOX.b.reply"));
+Deno.test("the empty namespace is not isolated: its inbox is a namespace's named like its credential id", () => {
+  const bare = permissionsFor("api", new SubjectRouter(""), { credential: "u_t" });
+  // documented, not hidden: OSAPI's unprefixed compatibility mode answers on `_INBOX.<id>`,
+  // which is namespace `u_t`'s whole inbox
+  assert.ok(allows(bare.subscribe, "_INBOX.u_t.reply"));
+  assert.ok(!allows(bare.subscribe, "_INBOX.b.reply"));
   // its other subjects cannot reach another namespace: the names they would need are reserved
   for (const ns of ["jobs", "dlq", "DEFAULT", "Sys", "_INBOX", "KV_x"]) {
     assert.throws(() => new SubjectRouter(ns), RouteError, ns);
@@ -266,7 +287,7 @@ Deno.test("the renderer refuses users of the empty namespace next to other names
   const single = configFromRaw({
     nats: { server: { namespace: "", auth: { type: "user_pass", users: [users[0]] } } },
   });
-  assert.match((await renderServerConfig(single, opts)).text, /_INBOX\.>/);
+  assert.match((await renderServerConfig(single, opts)).text, /"_INBOX\.u_[\w-]+\.>"/);
 });
 
 const USERS = [
@@ -321,12 +342,14 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     const kvm = new Kvm(api);
     for (const b of ra.buckets) {
       const kv = await kvm.open(b);
-      await kv.put("k.one", '"v1"');
-      assert.equal((await kv.get("k.one"))?.string(), '"v1"');
+      // audit entries only under the writer's own credential id (issue 8 §7)
+      const key = b === ra.auditBucket ? "u_api-a.one" : "k.one";
+      await kv.put(key, '"v1"');
+      assert.equal((await kv.get(key))?.string(), '"v1"');
       // every key read with batched direct gets, never a consumer
       const entries = await latestJson<string>(await lazyDirectBucket(api, b)());
-      assert.deepEqual(entries.map((e) => [e.key, e.value]), [["k.one", "v1"]]);
-      await kv.delete("k.one");
+      assert.deepEqual(entries.map((e) => [e.key, e.value]), [[key, "v1"]]);
+      await kv.delete(key);
       assert.deepEqual(await latestJson(await lazyDirectBucket(api, b)()), []);
     }
     // the kv library's consumer-based reads are refused: a push consumer's deliver_subject is
@@ -524,4 +547,40 @@ Deno.test("the supervisor ensures the namespaces of every configured user it can
   // a user in another account than the admin's is out of the supervisor's reach
   assert.deepEqual(serverNamespaces(callout), ["osapi", "x"]);
   assert.deepEqual(serverNamespaces(configFromRaw({})), ["osapi"]);
+});
+
+Deno.test("rendered users subscribe only to their own inbox: user name, nkey public key (issue 8 §1)", async () => {
+  const opts = { adminPublicKey: "UABC", bcryptCost: 4 };
+  const up = configFromRaw({
+    nats: {
+      server: {
+        namespace: "prod",
+        auth: {
+          type: "user_pass",
+          users: [
+            { username: "api", password: "pw-api", role: "api" },
+            { username: "CN=osapi-view", password: "pw-view", role: "view" },
+          ],
+        },
+      },
+    },
+  });
+  const text = (await renderServerConfig(up, opts)).text;
+  assert.match(text, /"_INBOX\.prod\.u_api\.>"/);
+  const mapped = credentialId({ type: "user", username: "CN=osapi-view" });
+  assert.match(mapped, /^uh_[0-9a-f]{24}$/);
+  assert.ok(text.includes(`"_INBOX.prod.${mapped}.>"`));
+  assert.doesNotMatch(text, /"_INBOX\.prod\.>"/);
+  const key = "UDQW6WHFYP5ERDHJXADWNEVUWL4VCWG2D6MJX2BWE4JQGP6IAFBV6VF2";
+  const nk = configFromRaw({
+    nats: {
+      server: {
+        namespace: "prod",
+        auth: { type: "nkey", nkeys: [{ public_key: key, role: "worker", hostname: "h1" }] },
+      },
+    },
+  });
+  const nkText = (await renderServerConfig(nk, opts)).text;
+  assert.ok(nkText.includes(`"_INBOX.prod.${key}.>"`));
+  assert.doesNotMatch(nkText, /"_INBOX\.prod\.>"/);
 });

@@ -22,6 +22,9 @@ import {
   tokenNatsPermissions,
 } from "../../src/nats_auth/callout_service.ts";
 import type { Permission } from "../../src/core/permissions.ts";
+import { OPERATIONS } from "../../src/core/operations/mod.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
+import { tokenSubject } from "../../src/nats/auth_options.ts";
 import { generateKey, type KeyPair } from "../../src/nats_auth/nats_keys.ts";
 import { unixNow } from "../../src/nats_auth/nats_jwt.ts";
 import { signToken } from "../../src/api_auth/tokens.ts";
@@ -418,12 +421,17 @@ async function osapiSetup(
   }
 }
 
+/** The inbox prefix of an API token in namespace alpha (bound to its subject, issue 8 §1). */
+function tokenInbox(token: string): string {
+  return `_INBOX.alpha.${credentialId({ type: "token", subject: tokenSubject(token)! })}`;
+}
+
 Deno.test("osapi callout: configured bcrypt user allowed, wrong password denied", async () => {
   await osapiSetup(async ({ s, svc, lines }) => {
     const nc = await tryConnect(s.url, {
       user: "alice",
       pass: "alice-pw",
-      inboxPrefix: "_INBOX.alpha",
+      inboxPrefix: "_INBOX.alpha.u_alice",
     });
     if (nc instanceof Error) throw nc;
     try {
@@ -443,7 +451,7 @@ Deno.test("osapi callout: configured bcrypt user allowed, wrong password denied"
 Deno.test("osapi callout: an API admin token is accepted as the NATS token, fenced to its namespace", async () => {
   await osapiSetup(async ({ s, admin, svc }) => {
     const token = await signToken(SIGNING_KEY, { subject: "ops@example.com", roles: ["admin"] });
-    const nc = await tryConnect(s.url, { token, inboxPrefix: "_INBOX.alpha", name: "tok" });
+    const nc = await tryConnect(s.url, { token, inboxPrefix: tokenInbox(token), name: "tok" });
     if (nc instanceof Error) throw nc;
     const { nkeyAuthenticator } = await import("@nats-io/transport-node");
     const adm = await tryConnect(s.url, {
@@ -500,7 +508,7 @@ Deno.test("osapi callout: tampered, expired and wrongly signed tokens are refuse
 Deno.test("osapi callout: a read-only token cannot submit jobs nor write anything", async () => {
   await osapiSetup(async ({ s }) => {
     const token = await signToken(SIGNING_KEY, { subject: "viewer", roles: ["read"] });
-    const nc = await tryConnect(s.url, { token, inboxPrefix: "_INBOX.alpha" });
+    const nc = await tryConnect(s.url, { token, inboxPrefix: tokenInbox(token) });
     if (nc instanceof Error) throw nc;
     try {
       for (
@@ -543,23 +551,39 @@ Deno.test("API token permissions map to NATS subjects: reads, query jobs, modify
     "$JS.API.CONSUMER.DURABLE.CREATE.alpha-JOBS.x",
     "beta.jobs.query._any",
   ];
+  // issue 8 §6: NATS cannot redact, so reads need every operation permission (what REST needs
+  // to show every record unredacted); publishing a kind needs every permission of that kind
+  const ops = [...OPERATIONS.values()];
+  const kind = (
+    k: string,
+  ) => [...new Set(ops.filter((o) => o.kind === k).map((o) => o.permission))];
+  const every = [...new Set([...ops.map((o) => o.permission), "command:execute" as const])];
   const cases: [Permission[], (keyof typeof subjects)[]][] = [
     [["health:read"], []],
     [["system:read", "network:read", "audit:read"], []],
     [["network:write"], []],
-    [["job:read"], ["read"]],
-    [["job:write"], ["read", "query"]],
-    [["command:execute"], ["read", "modify"]],
-    [["job:write", "command:execute"], ["read", "query", "modify"]],
+    [["job:read"], []],
+    [["job:read", "system:read"], []],
+    [["job:write"], []],
+    [["command:execute"], []],
+    [["job:read", ...every], ["read"]],
+    [["job:write", ...kind("query")], ["query"]],
+    [["job:write", ...kind("modify")], ["modify"]],
+    [["job:read", "job:write", ...every], ["read", "query", "modify"]],
   ];
   for (const [perms, may] of cases) {
-    const p = tokenNatsPermissions(config, new Set(perms), "alpha");
+    const p = tokenNatsPermissions(config, new Set(perms), "alpha", "tester");
     for (const [what, subject] of Object.entries(subjects)) {
       assert.equal(allows(p.publish, subject), may.includes(what as never), `${perms}: ${what}`);
     }
     for (const subject of never) assert.ok(!allows(p.publish, subject), `${perms}: ${subject}`);
-    assert.equal(allows(p.subscribe, "alpha.jobs.results.j1"), may.length > 0, `${perms}`);
+    assert.equal(allows(p.subscribe, "alpha.jobs.results.j1"), may.includes("read"), `${perms}`);
     assert.ok(!allows(p.subscribe, "_INBOX.beta.x"));
+    // its own inbox only (issue 8 §1)
+    const own = credentialId({ type: "token", subject: "tester" });
+    assert.ok(allows(p.subscribe, `_INBOX.alpha.${own}.x`));
+    assert.ok(!allows(p.subscribe, "_INBOX.alpha.x"));
+    assert.ok(!allows(p.subscribe, "_INBOX.alpha.u_api.x"));
   }
 });
 

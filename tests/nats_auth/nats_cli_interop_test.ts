@@ -78,6 +78,23 @@ Deno.test({
       ]);
       assert.notEqual(denied.code, 0);
       assert.match(denied.out, /Permissions Violation for Publish to "beta\.jobs\.query\._any"/);
+      // requests need the credential's own inbox (issue 8 §1, §7): `osapi nats inbox` prints it
+      for (const role of ["api", "worker"] as const) {
+        const file = namespaceCredsFile(`${dir}/op`, "alpha", role);
+        const inbox = await runOsapi(["nats", "inbox", "--creds", file, "--namespace", "alpha"], {
+          env,
+        });
+        assert.equal(inbox.code, 0, inbox.stderr);
+        const prefix = inbox.stdout.trim();
+        assert.match(prefix, /^_INBOX\.alpha\.U[A-Z2-7]{55}$/);
+        const base = ["--server", s.url, "--creds", file, "--timeout", "5s"];
+        const req = await nats([...base, "--inbox-prefix", prefix, "req", "$JS.API.INFO", ""]);
+        assert.equal(req.code, 0, `${role}: ${req.out}`);
+        assert.match(req.out, /io\.nats\.jetstream\.api\.v1\.account_info_response/, role);
+        const plain = await nats([...base, "req", "$JS.API.INFO", ""]);
+        // (the CLI reports the violation, and may still exit 0 after its timeout)
+        assert.match(plain.out, /Permissions Violation for Subscription to "_INBOX\./i, role);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

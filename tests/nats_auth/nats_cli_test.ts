@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { credsAuthenticator } from "@nats-io/transport-node";
 import { readSeedFile } from "../../src/nats_auth/nats_keys.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
+import { signToken } from "../../src/api_auth/tokens.ts";
 import { runOsapi, spawnOsapi } from "../helpers/osapi.ts";
 import { guard, refusal, startServerWith, tryConnect } from "../helpers/nats_auth.ts";
 
@@ -264,4 +266,54 @@ Deno.test("nats callout start answers the server; stops on SIGTERM", async () =>
       assert.ok(!err.includes("wrong-pw") && !err.includes("carol-pw"));
     }
   });
+});
+
+Deno.test("nats inbox: each credential's inbox prefix; bad input refused naming the option", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = { XDG_DATA_HOME: dir };
+    const set = [
+      "--set",
+      `data_dir=${dir}/data`,
+      "--set",
+      "nats.server.namespace=prod",
+      "--set",
+      "api.server.nats.namespace=prod",
+    ];
+    const inbox = (...args: string[]) => runOsapi([...set, "nats", "inbox", ...args], { env });
+    const user = await inbox("--user", "api");
+    assert.equal(user.code, 0, user.stderr);
+    assert.equal(
+      user.stdout.trim(),
+      `_INBOX.prod.${credentialId({ type: "user", username: "api" })}`,
+    );
+    assert.equal((await inbox()).stdout.trim(), "_INBOX.prod.shared", "the API's (no auth)");
+    const key = "UDQW6WHFYP5ERDHJXADWNEVUWL4VCWG2D6MJX2BWE4JQGP6IAFBV6VF2";
+    assert.equal(
+      (await inbox("--public-key", key, "--namespace", "x")).stdout.trim(),
+      `_INBOX.x.${key}`,
+    );
+    const token = await signToken("k".repeat(32), { subject: "ops@example.com", roles: ["admin"] });
+    await Deno.writeTextFile(`${dir}/token`, token + "\n");
+    assert.equal(
+      (await inbox("--token-file", `${dir}/token`)).stdout.trim(),
+      `_INBOX.prod.${credentialId({ type: "token", subject: "ops@example.com" })}`,
+    );
+    const bad: [string[], RegExp][] = [
+      [["--user", "a", "--public-key", key], /give one of --component, --user/],
+      [["--public-key", "nope"], /--public-key "nope": expected a user public key/],
+      [["--component", "db"], /--component "db": expected one of api, worker/],
+      [["--token-file", `${dir}/missing`], /cannot read .*missing/],
+    ];
+    await Deno.writeTextFile(`${dir}/plain`, "not-a-jwt\n");
+    bad.push([["--token-file", `${dir}/plain`], /not an API token/]);
+    for (const [args, message] of bad) {
+      const r = await inbox(...args);
+      assert.equal(r.code, 2, `${args}: ${r.stdout}`);
+      assert.match(r.stderr, message);
+      assert.ok(!r.stderr.includes("not-a-jwt"), "the token file's content is never printed");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

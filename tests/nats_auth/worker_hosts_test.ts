@@ -9,7 +9,7 @@ import { credsAuthenticator, type NatsConnection } from "@nats-io/transport-node
 import { configFromRaw } from "../../src/config/load.ts";
 import { routerFor } from "../../src/nats/resources.ts";
 import { runOsapi } from "../helpers/osapi.ts";
-import { startServerWith, tryConnect } from "../helpers/nats_auth.ts";
+import { startServerWith, subscriptionDenied, tryConnect } from "../helpers/nats_auth.ts";
 import { Violations } from "../helpers/rendered_server.ts";
 
 const NS = "alpha";
@@ -60,9 +60,16 @@ Deno.test("operator mode: per-host worker users and user add --hostname are fenc
         [c.stdout.trim(), "c", "a"],
       ]
     ) {
+      const creds = await Deno.readFile(file);
+      // its own inbox (its public key, issue 8 §1): printed by `osapi nats inbox --creds`
+      const inbox = await runOsapi([
+        ...set,
+        ...["nats", "inbox", "--creds", file, "--namespace", router.namespace],
+      ]);
+      assert.equal(inbox.code, 0, inbox.stderr);
       const nc = await tryConnect(s.url, {
-        authenticator: credsAuthenticator(await Deno.readFile(file)),
-        inboxPrefix: router.inboxPrefix,
+        authenticator: credsAuthenticator(creds),
+        inboxPrefix: inbox.stdout.trim(),
       });
       if (nc instanceof Error) throw nc;
       conns.push(nc);
@@ -85,6 +92,9 @@ Deno.test("operator mode: per-host worker users and user add --hostname are fenc
       ) {
         assert.equal(await v.publish(subject), undefined, `${file}: ${subject}`);
       }
+      // replies: its own inbox answers, the namespace's inboxes are refused
+      await nc.request("$JS.API.INFO", "", { timeout: 5_000 });
+      assert.match(await subscriptionDenied(nc, router.inboxWildcard()), /Permissions Violation/i);
     }
   } finally {
     for (const nc of conns) await nc.close().catch(() => {});

@@ -22,6 +22,13 @@ import { silent } from "../../src/log.ts";
 import { connectNats } from "../../src/nats/connect.ts";
 import { ensureResources, routerFor } from "../../src/nats/resources.ts";
 import { JS_API, kvStream } from "../../src/nats/subjects.ts";
+import { credentialId } from "../../src/nats/credential_id.ts";
+import { OPERATIONS } from "../../src/core/operations/mod.ts";
+
+/** The permissions of every operation of a kind (what publishing that kind over NATS needs). */
+const kindPerms = (kind: string) => [
+  ...new Set([...OPERATIONS.values()].filter((o) => o.kind === kind).map((o) => o.permission)),
+];
 import { startServerWith, tryConnect } from "../helpers/nats_auth.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 
@@ -234,7 +241,10 @@ Deno.test("escalation: read-only callout tokens cannot write the audit log, dele
           roles: roles ?? [],
           permissions,
         });
-        const nc = await tryConnect(s.url, { token, inboxPrefix: ra.inboxPrefix });
+        const nc = await tryConnect(s.url, {
+          token,
+          inboxPrefix: ra.inboxPrefixFor(credentialId({ type: "token", subject: "t" })),
+        });
         if (nc instanceof Error) throw nc;
         conns.push(nc);
         return new Violations(nc);
@@ -259,8 +269,19 @@ Deno.test("escalation: read-only callout tokens cannot write the audit log, dele
         { who: "read role", roles: ["read"], may: [] },
         { who: "health:read", perms: ["health:read"], may: [] },
         { who: "network:write", perms: ["network:write"], may: [] },
-        { who: "job:write", perms: ["job:write"], may: [jobsOf.query] },
-        { who: "command:execute", perms: ["command:execute"], may: [jobsOf.modify] },
+        // issue 8 §6: a kind of jobs needs job:write and every operation permission of it
+        { who: "job:write", perms: ["job:write"], may: [] },
+        { who: "command:execute", perms: ["command:execute"], may: [] },
+        {
+          who: "job:write + query ops",
+          perms: ["job:write", ...kindPerms("query")],
+          may: [jobsOf.query],
+        },
+        {
+          who: "job:write + modify ops",
+          perms: ["job:write", ...kindPerms("modify")],
+          may: [jobsOf.modify],
+        },
         { who: "admin role", roles: ["admin"], may: [jobsOf.query, jobsOf.modify] },
       ];
       for (const c of cases) {
@@ -271,9 +292,18 @@ Deno.test("escalation: read-only callout tokens cannot write the audit log, dele
           else assert.match(String(refusal), PERMISSION, `${c.who} may publish ${subject}`);
         }
       }
-      // a job:read token reads job records (direct get) but writes nothing
+      // a job:read token alone may not read records over NATS (REST would redact some)
       await (await new Kvm(admin).open(ra.jobBucket)).put("jobs.j1", "record");
-      const reader = await asToken(undefined, ["job:read"]);
+      const partial = await asToken(undefined, ["job:read"]);
+      const directGet = async () => (await new Kvm(partial.nc).open(ra.jobBucket)).get("jobs.j1");
+      assert.match(await refused("get", directGet()), PERMISSION);
+      // a token REST shows every record unredacted reads them (direct get) but writes nothing
+      const reader = await asToken(undefined, [
+        "job:read",
+        ...kindPerms("query"),
+        ...kindPerms("modify"),
+        "command:execute",
+      ]);
       const kv = await new Kvm(reader.nc).open(ra.jobBucket);
       assert.equal((await kv.get("jobs.j1"))?.string(), "record");
       assert.match(await refused("put", kv.put("jobs.j1", "forged")), PERMISSION);
