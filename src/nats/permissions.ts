@@ -3,8 +3,9 @@
  * subject router (or its JetStream API names), so permissions follow the names the components
  * really use:
  * - `api`: publishes jobs, collects results, reads (direct gets only) and writes every bucket of
- *   its namespace, reads the jobs and DLQ streams, reads and writes the file object store;
- *   never consumes jobs for a worker nor answers them, and creates no consumer at all.
+ *   its namespace (the audit log only under its own credential id), reads the jobs and DLQ
+ *   streams, reads and writes the file object store; never consumes jobs for a worker nor
+ *   answers them, and creates no consumer at all.
  * - `worker`: consumes jobs through the consumers of its namespace's jobs stream, acks them,
  *   writes records, results and heartbeats, publishes results and dead jobs, reads the file
  *   object store (direct gets); never publishes jobs and never touches the audit log.
