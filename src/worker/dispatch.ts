@@ -59,6 +59,16 @@ export function backOffDelay(backOff: number[], deliveries: number): number {
   return backOff[Math.min(Math.max(deliveries, 1), backOff.length) - 1];
 }
 
+/**
+ * Gives a delivery back for redelivery after `delayMs`. Always with a delay (at least 1 ms): the
+ * server stores a delayed nak's due time in the consumer's state, while a plain nak only queues
+ * the job in memory, so a server stopped right after it (a `serve` restart) would keep the job
+ * until `ack_wait` ran out.
+ */
+export function giveBack(msg: JsMsg, delayMs = 0): void {
+  msg.nak(Math.max(1, delayMs));
+}
+
 function isJob(v: unknown): v is Job {
   const j = v as Job;
   return typeof j === "object" && j !== null && typeof j.id === "string" &&
@@ -224,7 +234,7 @@ export async function dispatchJob(msg: JsMsg, ctx: DispatchContext): Promise<voi
     // storing or publishing failed: let JetStream redeliver
     log.warn("job handling failed; redelivering", { ...fields, error: (e as Error).message });
     await events.settled();
-    msg.nak(backOffDelay(consumer.back_off, deliveries));
+    giveBack(msg, backOffDelay(consumer.back_off, deliveries));
   } finally {
     clearInterval(working);
   }
@@ -339,7 +349,7 @@ async function fail(
         error: (e as Error).message,
       })
     );
-    msg.nak(delay);
+    giveBack(msg, delay);
     return;
   }
   try {
@@ -379,7 +389,7 @@ function keepForRedelivery(
     delay_ms: delay,
     error: errorMessage(e),
   });
-  msg.nak(delay);
+  giveBack(msg, delay);
 }
 
 /** Republishes the job message itself on the DLQ subject for its original subject. */

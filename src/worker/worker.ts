@@ -14,7 +14,7 @@ import { WorkerRegistry } from "../job/registry.ts";
 import type { WorkerInfo } from "../core/job.ts";
 import { VERSION } from "../version.ts";
 import { ensureWorkerConsumers } from "./consumers.ts";
-import { dispatchJob } from "./dispatch.ts";
+import { dispatchJob, giveBack } from "./dispatch.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { AgentStateWatch, FactsReporter } from "./agent_watch.ts";
 import { loadProviders, type Provider } from "./providers/mod.ts";
@@ -234,11 +234,20 @@ class Worker implements WorkerHandle {
       if (!(await slots.whenFree())) break;
       try {
         const iter = await consumer.fetch({ max_messages: slots.size, expires: fetchExpiresMs });
-        for await (const msg of iter) {
-          // drained while this pull was open: give the `_any` job back to the other workers
-          if (shared && this.#agentState.drained) msg.nak();
-          else if (await this.#takeSlot(msg)) this.#run(msg);
-          else msg.nak(); // draining: another worker (or the next start) takes it at once
+        const givenBack: JsMsg[] = [];
+        try {
+          for await (const msg of iter) {
+            // drained while this pull was open (the `_any` job goes back to the other workers),
+            // or draining (another worker, or the next start, takes it at once)
+            if (shared && this.#agentState.drained) givenBack.push(msg);
+            else if (await this.#takeSlot(msg)) this.#run(msg);
+            else givenBack.push(msg);
+          }
+        } finally {
+          // only once this pull ended: while it is open, the server hands a nak'd job straight
+          // back to it, and the last such delivery could arrive after the loop stopped reading,
+          // leaving the job unacknowledged until ack_wait
+          for (const msg of givenBack) giveBack(msg);
         }
       } catch (e) {
         if (this.#stopping) break;
