@@ -16,8 +16,8 @@ export function registerWorker(program: Command): void {
   const worker = jobGroup(program).command("worker").description("the job worker of this host");
   worker.command("start")
     .description(
-      "connect to NATS (job.worker.nats), create the worker's consumers, heartbeat into the " +
-        "registry and run jobs until SIGTERM/SIGINT (drains in-flight jobs first)",
+      "connect to NATS (job.worker.nats), ask the supervisor for the worker's consumers, heartbeat into " +
+        "the registry and run jobs until SIGTERM/SIGINT (drains in-flight jobs first)",
     )
     .action(async (_opts, cmd) => {
       const { config, log } = await loadFromCli(cmd);

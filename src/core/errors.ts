@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   "nats.auth_options": "the NATS client authentication settings are unusable",
   "nats.tls_invalid": "a TLS certificate or key file is unusable",
   "nats.resources_missing": "streams or buckets are missing and may not be created",
+  "nats.consumers_unavailable": "a worker's consumers cannot be created",
   // NATS security material
   "nats_auth.key": "an nkey seed or credentials file is unusable",
   "nats_auth.jwt": "a NATS JWT is malformed or wrongly signed",

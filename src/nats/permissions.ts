@@ -6,7 +6,8 @@
  *   its namespace (the audit log only under its own credential id), reads the jobs and DLQ
  *   streams, reads and writes the file object store; never consumes jobs for a worker nor
  *   answers them, and creates no consumer at all.
- * - `worker`: consumes jobs through the consumers of its namespace's jobs stream, acks them,
+ * - `worker`: consumes jobs through the consumers of its namespace's jobs stream (created for it
+ *   by the consumer service, src/worker/consumer_service.ts), acks them,
  *   writes records, results and heartbeats, publishes results and dead jobs, reads the file
  *   object store (direct gets); never publishes jobs and never touches the audit log.
  * - `component`: the union of both (one process running API and worker).
@@ -27,15 +28,21 @@
  * admin identity) creates and updates them; components only verify they exist (see
  * `ensureResources`). Nothing reaches outside the namespace: no other namespace, no `$SYS`.
  *
- * Worker users fenced to a host (`hostname` in a config-file user entry, a callout user, `nats
- * user add --hostname`, `nats operator init --worker-host`): consumer info, pulls and acks only
- * on its own and the shared `_any` consumers, KV writes only to its own result keys, registry
- * entries and file state. Without a `hostname` a worker user stands for every host of its
- * namespace: any consumer name, any host's keys.
+ * No worker creates a consumer: nats-server does not check a consumer's body (deliver policy,
+ * `filter_subjects`, `deliver_subject`) against the creating user's permissions, so a worker
+ * allowed to create one could point it at other hosts' jobs or replay stored jobs. The consumer
+ * service (the admin identity) builds a worker's consumers from its host name (the request
+ * subject) and labels, and nothing else (tests/security/consumer_service_test.ts).
  *
- * Replays are refused by the data, not by permissions: a consumer's body (deliver policy,
- * `filter_subjects`, `deliver_subject`) and a pull request's reply subject are not checked
- * against permissions, so any worker user can have stored jobs delivered onto a job subject
+ * Worker users fenced to a host (`hostname` in a config-file user entry, a callout user, `nats
+ * user add --hostname`, `nats operator init --worker-host`): consumer requests only for its own
+ * host; consumer info, pulls and acks only on its own and the shared `_any` consumers, KV writes
+ * only to its own result keys, registry entries and file state. Without a `hostname` a worker
+ * user stands for every host of its namespace: consumer requests for any host (consumers built
+ * as for that host), any consumer name to pull from, any host's keys.
+ *
+ * Replays are refused by the data too: a pull request's reply subject is not checked against
+ * permissions, so a worker user can have the jobs its consumers deliver sent onto a job subject
  * again. The jobs stream drops them as duplicates (`Nats-Msg-Id` = job id, duplicate window =
  * the record lifetime `nats.kv.ttl`), and a worker refuses, logs and terminates a job older
  * than that lifetime and a modify job whose result it already stored (tests/security/
@@ -44,21 +51,19 @@
  * Residual risks inside one namespace (permissions cannot express them; documented, not fixed):
  * - A worker user can publish fast-path results (`<ns>.jobs.results.<id>`, naming any host) and
  *   status events for any job of its namespace; the stored result keys stay fenced.
- * - A worker user fenced to its host can still give its own consumer (created with several
- *   `filter_subjects`, a form whose filters nats-server does not put in the API subject) other
- *   hosts' filters and read their jobs (it cannot take them: every consumer gets its own copy),
- *   and can change the shared `_any` consumers' settings (the create form names the filter,
- *   not the rest of the body). An unfenced worker user can also create, update or redirect any
- *   consumer of the jobs stream, including other hosts' own consumers.
+ * - A worker user asks the consumer service for its labels and its consumer settings
+ *   (`max_deliver`, `ack_wait`, `max_ack_pending`, within fixed bounds): labels are
+ *   self-declared (as in the registry), and the settings apply to the shared `_any` consumers
+ *   too (the last worker to start sets them, as with every worker of one namespace).
  * - A job published over NATS without a `Nats-Msg-Id` (not by osapi) is not deduplicated: a
  *   replay of it can run once more on a worker that has not answered it yet (an `_any` job on
  *   another worker, or a query) until it is older than `nats.kv.ttl`.
  *
  * Residual risks across namespaces sharing one account (`isolation: permissions`): nats-server
  * publishes some messages itself, to subjects the requester chose and it does not check:
- * - a worker's own consumer on the jobs stream may be created as a push consumer whose
- *   `deliver_subject` is another namespace's job subject: it replays its namespace's jobs there;
- *   a pull request (`MSG.NEXT`) with such a reply subject does the same.
+ * - a pull request (`MSG.NEXT`) whose reply subject is another namespace's job subject replays
+ *   its namespace's jobs there (workers no longer create consumers, so the push consumer with
+ *   such a `deliver_subject` is gone).
  * - the answer to any request the server answers (every role may ask `$JS.API.INFO`; api and
  *   token users direct gets) goes to the request's reply subject, which permissions do not
  *   cover: a direct get echoes a stored message, so an api user can put content of its choosing
@@ -197,11 +202,11 @@ function apiPermissions(router: SubjectRouter, inbox: string, credential: string
 }
 
 /**
- * The worker's permissions in the router's namespace. Its consumers: the shared `_any` queues
- * only through the create form that names the filter (nats-server refuses a body with another
- * filter), its own consumer through the durable form; info, pulls and acks only on those names
+ * The worker's permissions in the router's namespace. Its consumers: asked for from the consumer
+ * service (`<ns>.consumers.<host>`, only its own host when `hostname` is known), never created,
+ * updated or deleted by the worker; info, pulls and acks only on its own and the `_any` names
  * when `hostname` is known (a subject wildcard cannot match a name prefix, so without it any
- * consumer name of the jobs stream). Never a consumer delete, never a stream change. KV writes:
+ * consumer name of the jobs stream). Never a stream change. KV writes:
  * status events of the job bucket (`events.<id>.<event>`), results (`<id>.<host>`), its
  * registry entries (`<host>`, `facts.<host>`) and its deployed files (`<host>.<path key>`), the
  * key layouts of src/job/records.ts, src/job/registry.ts and src/files/deployments.ts.
@@ -217,10 +222,8 @@ function workerPermissions(router: SubjectRouter, inbox: string, hostname = ""):
       router.resultsWildcard(),
       ...router.dlqSubjects(),
       ...streamInfo(router),
-      ...kinds.map((k) =>
-        JS_API.consumer("CREATE", jobs, `${router.anyConsumer(k)}.${router.anyFilter(k)}`)
-      ),
-      JS_API.consumer("DURABLE.CREATE", jobs, own),
+      // its consumers are created by the consumer service (the admin identity), never by it
+      host === undefined ? router.consumerRequestWildcard() : router.consumerRequest(host),
       ...names.flatMap((n) => [
         JS_API.consumer("INFO", jobs, n),
         JS_API.consumer("MSG.NEXT", jobs, n),

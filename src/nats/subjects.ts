@@ -220,6 +220,19 @@ export class SubjectRouter {
     return this.resource(`worker-${sanitizeToken(host, "host name")}`);
   }
 
+  /**
+   * Where a worker asks for its consumers (`<ns>.consumers.<host>`): the consumer service (the
+   * admin identity) creates them, so that no worker credential creates a consumer itself.
+   */
+  consumerRequest(host: string): string {
+    return this.subject(`consumers.${sanitizeToken(host, "host name")}`);
+  }
+
+  /** Every consumer request subject of the namespace (what the consumer service answers). */
+  consumerRequestWildcard(): string {
+    return this.subject("consumers.*");
+  }
+
   /** Inbox prefix, so that permissions can fence replies per namespace. */
   get inboxPrefix(): string {
     return this.namespace === "" ? "_INBOX" : `_INBOX.${this.namespace}`;

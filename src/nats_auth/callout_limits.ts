@@ -8,7 +8,9 @@
  * - a source host with too many failures in a window is refused without bcrypt until the
  *   window passes (its recognised pairs still pass);
  * - at most `concurrency` bcrypt checks run at once and at most `queue` wait; excess requests
- *   are refused at once instead of piling up past the server's auth timeout.
+ *   are refused at once instead of piling up past the server's auth timeout;
+ * - one source host holds at most `sourceInFlight` of those running and waiting checks, so a
+ *   flood from one host cannot fill the queue that other hosts' logins need.
  */
 
 /** Options of {@link LoginLimiter}. */
@@ -21,6 +23,8 @@ export interface LoginLimitOptions {
   acceptedTtlMs?: number;
   /** How long a failed pair is refused without bcrypt, in ms (default 60 s). */
   failedTtlMs?: number;
+  /** Checks one source host may have running or waiting at once (default 3). */
+  sourceInFlight?: number;
   /** Failures per source host per window before the host is refused fast (default 20). */
   sourceFailures?: number;
   /** The per-source window, in ms (default 60 s). */
@@ -70,6 +74,8 @@ export class LoginLimiter {
   #sources = new Map<string, { since: number; failures: number }>();
   #running = 0;
   #waiting: (() => void)[] = [];
+  /** Checks running or waiting, per source host. */
+  #inFlight = new Map<string, number>();
   /** Counters: bcrypt checks run, and requests refused without one. */
   readonly stats = { bcrypt: 0, cached: 0, refusedBusy: 0, refusedFailed: 0, refusedSource: 0 };
 
@@ -77,6 +83,7 @@ export class LoginLimiter {
     this.#o = {
       concurrency: 2,
       queue: 8,
+      sourceInFlight: 3,
       acceptedTtlMs: 3_600_000,
       failedTtlMs: 60_000,
       sourceFailures: 20,
@@ -162,16 +169,31 @@ export class LoginLimiter {
       this.stats.refusedSource++;
       return { ok: false, reason: "too many failed logins from this host; try again later" };
     }
-    if (!(await this.#slot())) {
+    const inFlight = this.#inFlight.get(source) ?? 0;
+    if (inFlight >= this.#o.sourceInFlight) {
       this.stats.refusedBusy++;
-      return { ok: false, reason: "too many logins being checked; try again shortly" };
+      return {
+        ok: false,
+        reason: "too many logins being checked from this host; try again shortly",
+      };
     }
+    this.#inFlight.set(source, inFlight + 1);
     let ok: boolean;
     try {
-      this.stats.bcrypt++;
-      ok = await verify().catch(() => false);
+      if (!(await this.#slot())) {
+        this.stats.refusedBusy++;
+        return { ok: false, reason: "too many logins being checked; try again shortly" };
+      }
+      try {
+        this.stats.bcrypt++;
+        ok = await verify().catch(() => false);
+      } finally {
+        this.#release();
+      }
     } finally {
-      this.#release();
+      const left = (this.#inFlight.get(source) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(source, left);
+      else this.#inFlight.delete(source);
     }
     if (ok) {
       this.#accepted.add(digest, this.#o.acceptedTtlMs);

@@ -1,7 +1,8 @@
 /**
  * The supervised nats-server as a component: resolves the binary, starts the supervisor and, on
  * its ready hook (every start and restart), ensures the streams and buckets of every namespace
- * as the supervisor's admin identity — the server itself knows nothing of jobs.
+ * as the supervisor's admin identity — the server itself knows nothing of jobs — and runs the
+ * consumer service of every namespace (the admin identity creates the workers' consumers).
  */
 import { delay } from "@nats-io/nats-core";
 import type { Config } from "../config/schema.ts";
@@ -11,6 +12,8 @@ import { connectNats } from "../nats/connect.ts";
 import { ensureResources, routerFor, serverNamespaces } from "../nats/resources.ts";
 import { adminClientConfig, type AdminIdentity } from "../server/admin_identity.ts";
 import { resolveNatsServer } from "../server/binary.ts";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { type ConsumerService, startConsumerService } from "../worker/consumer_service.ts";
 import {
   type NatsSupervisor,
   type ReadyContext,
@@ -72,6 +75,52 @@ export async function ensureServerResources(
 }
 
 /**
+ * The consumer services of every namespace, each on its own admin connection (in operator mode
+ * each namespace is its own account). Started at the first ready; the connections reconnect
+ * across nats-server restarts.
+ */
+class ConsumerServices {
+  #running: { nc: NatsConnection; service: ConsumerService }[] | undefined;
+
+  constructor(
+    readonly config: Config,
+    readonly namespaces: string[],
+    readonly log: Logger,
+  ) {}
+
+  async start(identity: AdminIdentity): Promise<void> {
+    if (this.#running) return;
+    const running: { nc: NatsConnection; service: ConsumerService }[] = [];
+    try {
+      for (const ns of this.namespaces) {
+        const nc = await connectNats(adminClientConfig(this.config, identity, ns), this.log, {
+          timeout: 5_000,
+        });
+        running.push({
+          nc,
+          service: await startConsumerService(nc, routerFor(this.config, ns), this.log),
+        });
+      }
+    } catch (e) {
+      for (const r of running) await r.nc.close().catch(() => {});
+      throw e;
+    }
+    this.#running = running;
+    this.log.debug("consumer services started", { namespaces: this.namespaces.join(",") });
+  }
+
+  /** Stops answering and closes the connections (not drained: the server may be hung). */
+  async stop(): Promise<void> {
+    const running = this.#running ?? [];
+    this.#running = undefined;
+    for (const { nc, service } of running) {
+      await service.stop();
+      await nc.close().catch(() => {});
+    }
+  }
+}
+
+/**
  * Starts the supervised nats-server; resolves once it is ready and the streams and buckets of
  * {@link ensuredNamespaces} exist. They are ensured again after every restart (a restarted
  * server with memory storage has lost them).
@@ -85,13 +134,19 @@ export async function startNats(opts: NatsRuntimeOptions): Promise<NatsSuperviso
     binary = resolved.path;
   }
   const namespaces = ensuredNamespaces(config, opts.namespaces);
+  const services = new ConsumerServices(config, namespaces, log);
   return await startSupervisor({
     ...opts,
     binary,
     authFragment: opts.authFragment ?? authFragmentSource(config, log),
     onReady: async (restarts: number, ready: ReadyContext) => {
       await ensureServerResources(config, ready.identity, namespaces, log, ready.stopping);
+      await services.start(ready.identity);
       await opts.onReady?.(restarts, ready);
+    },
+    onStop: async () => {
+      await services.stop();
+      await opts.onStop?.();
     },
   });
 }

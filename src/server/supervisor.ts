@@ -51,6 +51,8 @@ export interface SupervisorOptions {
    * server keeps running; the next restart calls the hook again).
    */
   onReady?: (restarts: number, ready: ReadyContext) => void | Promise<void>;
+  /** Awaited when a stop begins, before nats-server is stopped (e.g. services using it). */
+  onStop?: () => Promise<void>;
   /**
    * The auth configuration text for `operator`/`callout` auth, built from the supervisor's
    * identity by the NATS auth modules (`nats_auth/auth_fragment.ts`); the server does not know
@@ -379,6 +381,11 @@ class Supervisor implements NatsSupervisor {
     this.#stopped ??= (async () => {
       this.#stopping = true;
       this.#wake?.();
+      await this.opts.onStop?.().catch((e) =>
+        this.opts.log.warn("stopping a service of nats-server failed", {
+          error: (e as Error).message,
+        })
+      );
       const r = this.#running;
       this.#running = undefined;
       if (r) await this.#kill(r, true);

@@ -71,7 +71,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
     const jsm = await jetstreamManager(nc);
     const ensure = async () => {
       await ensureOrVerifyResources(nc, config, router, log);
-      return ensureWorkerConsumers(jsm, config, router, hostname, labels);
+      return ensureWorkerConsumers(jsm, nc, config, router, hostname, labels);
     };
     const names = await ensure();
     const js = jetstream(nc);

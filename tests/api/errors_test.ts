@@ -59,6 +59,7 @@ const CODES_BY_STATUS: Record<number, ErrorCode[]> = {
     "job.store_unsupported",
     "nats.unavailable",
     "nats.resources_missing",
+    "nats.consumers_unavailable",
   ],
   504: ["timeout"],
 };

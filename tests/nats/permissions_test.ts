@@ -18,6 +18,7 @@ import { renderServerConfig } from "../../src/server/render.ts";
 import { silent } from "../../src/log.ts";
 import { ConfigError, configFromRaw } from "../../src/config/load.ts";
 import { createJobClient } from "../../src/job/client.ts";
+import { startConsumerService } from "../../src/worker/consumer_service.ts";
 import { startWorker } from "../../src/worker/worker.ts";
 import { testProviders } from "../helpers/jobs.ts";
 import { latestJson, lazyDirectBucket } from "../../src/job/store.ts";
@@ -140,11 +141,14 @@ Deno.test("the worker cannot publish jobs nor write the audit log; the api canno
   assert.ok(allows(worker.publish, "$KV.prod-worker-registry.h1"));
   assert.ok(allows(worker.publish, "$KV.prod-job-queue.events.j1.e1"));
   assert.ok(!allows(worker.publish, "$KV.prod-job-queue.jobs.j1"), "job records are the API's");
-  // the shared queues only through the create form naming their filter (the server checks it)
-  const any = "$JS.API.CONSUMER.CREATE.prod-JOBS.prod-any-query";
-  assert.ok(allows(worker.publish, `${any}.prod.jobs.query._any`));
-  assert.ok(!allows(worker.publish, `${any}.prod.jobs.query.host.h2`));
-  assert.ok(!allows(worker.publish, any), "the form without a filter takes any filter");
+  // no consumer created, updated or deleted by a worker: it asks the consumer service
+  for (const op of ["CREATE", "DURABLE.CREATE", "DELETE"]) {
+    for (const name of ["prod-any-query", "prod-worker-h1", "x"]) {
+      const s = `$JS.API.CONSUMER.${op}.prod-JOBS.${name}`;
+      assert.ok(!allows(worker.publish, s) && !allows(worker.publish, `${s}.prod.jobs.query._any`));
+    }
+  }
+  assert.ok(allows(worker.publish, "prod.consumers.h1"), "unfenced: any host's request");
   // its own drain state: read and heard, never written
   assert.ok(allows(worker.subscribe, "$KV.prod-agent-state.h1"));
   assert.ok(!allows(worker.publish, "$KV.prod-agent-state.h1"));
@@ -185,10 +189,10 @@ Deno.test("no role but admin may create, read or pull from a consumer on a bucke
 Deno.test("a worker user with a hostname is fenced to that host's consumer, results and registry entry", () => {
   const r = new SubjectRouter("prod");
   const w = permissionsFor("worker", r, { hostname: "h1", credential: "u_t" });
-  const own = "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1";
-  assert.ok(allows(w.publish, own));
-  assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h2"));
-  assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-any-query"));
+  // its consumers come from the consumer service, asked for its own host only
+  assert.ok(allows(w.publish, r.consumerRequest("h1")));
+  assert.ok(!allows(w.publish, r.consumerRequest("h2")));
+  assert.ok(!allows(w.publish, "$JS.API.CONSUMER.DURABLE.CREATE.prod-JOBS.prod-worker-h1"));
   for (const op of ["INFO", "MSG.NEXT"] as const) {
     assert.ok(allows(w.publish, JS_API.consumer(op, r.stream, r.workerConsumer("h1"))));
     assert.ok(allows(w.publish, JS_API.consumer(op, r.stream, r.anyConsumer("modify"))));
@@ -379,13 +383,15 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     await ensureOrVerifyResources(worker, rs.config, ra, silent);
     assert.deepEqual(workerV.messages, [], "verifying needs no refused request");
     const wjsm = await jetstreamManager(worker);
-    await wjsm.consumers.add(ra.stream, {
+    // its consumers are created by the admin identity (the consumer service), never by it
+    const ajsm = await jetstreamManager(admin);
+    await ajsm.consumers.add(ra.stream, {
       durable_name: ra.anyConsumer("query"),
       filter_subject: ra.anyFilter("query"),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
     });
-    await wjsm.consumers.add(ra.stream, {
+    await ajsm.consumers.add(ra.stream, {
       durable_name: ra.workerConsumer("h1"),
       filter_subjects: ra.workerFilters("h1", { group: "web" }),
       ack_policy: AckPolicy.Explicit,
@@ -396,7 +402,15 @@ Deno.test("real nats-server: api and worker users can do their whole job in thei
     const msg = await consumer.next({ expires: 5_000 });
     assert.equal(msg?.string(), "job-1");
     msg!.working();
-    // its consumers only: not another host's, not a shared queue with a wider filter
+    // no consumer at all: not its own, not another host's, not a shared queue
+    assert.match(
+      await denied(wjsm.consumers.add(ra.stream, {
+        durable_name: ra.workerConsumer("h1"),
+        filter_subjects: ra.workerFilters("h1", {}),
+        ack_policy: AckPolicy.Explicit,
+      })),
+      /Permissions Violation/i,
+    );
     assert.match(
       await denied(wjsm.consumers.add(ra.stream, {
         durable_name: ra.workerConsumer("h2"),
@@ -482,7 +496,8 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
   });
   const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
   await ensureResources(admin, rs.config, routerFor(rs.config, "a"), silent);
-  await admin.close();
+  // the admin identity answers the worker's consumer request (as the supervisor does)
+  const service = await startConsumerService(admin, routerFor(rs.config, "a"), silent);
   const wnc = await connectNats(config.job.worker.nats, silent, { maxReconnectAttempts: 0 });
   const workerViolations = new Violations(wnc);
   const worker = await startWorker(config, {
@@ -518,6 +533,8 @@ Deno.test("real nats-server: the job layer runs end to end with least-privilege 
     await worker.stop();
     await wnc.close();
     await nc.close();
+    await service.stop();
+    await admin.close();
   }
 });
 

@@ -44,6 +44,25 @@ Deno.test("login limits: a wrong-password flood is bounded; known pairs skip bcr
   assert.deepEqual(await l.check("api", "api-pw", "10.0.0.3", verify("api-pw")), { ok: true });
 });
 
+Deno.test("login limits: a flood from one host leaves room for another host's first login", async () => {
+  const hash = bcrypt.hashSync("bob-pw", 4);
+  // the flood's checks never finish while bob logs in: without a per-host share its requests
+  // would hold every running and waiting place
+  const gate = Promise.withResolvers<void>();
+  const stuck = () => gate.promise.then(() => false);
+  const l = new LoginLimiter({ concurrency: 2, queue: 8, sourceInFlight: 3, sourceFailures: 500 });
+  const flood = Array.from(
+    { length: 50 },
+    (_, i) => l.check("alice", `wrong-${i}`, "10.0.0.9", stuck),
+  );
+  await new Promise((r) => setTimeout(r, 10));
+  const bob = l.check("bob", "bob-pw", "10.0.0.1", () => bcrypt.compare("bob-pw", hash));
+  gate.resolve();
+  assert.deepEqual(await bob, { ok: true });
+  const verdicts = await Promise.all(flood);
+  assert.equal(verdicts.filter((v) => !v.ok && /from this host/.test(v.reason)).length, 47);
+});
+
 Deno.test("callout fragment: component users are server auth users, others go through the callout", async () => {
   const dir = await Deno.makeTempDir();
   try {

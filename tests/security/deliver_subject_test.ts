@@ -7,8 +7,9 @@
  *   direct gets and no role but admin may create a consumer on a bucket: refused.
  * - documented residual risks (docs/security.md) with `isolation: permissions`: the answer to a
  *   JetStream request (a direct get echoing a stored message, a pull request's jobs) goes to
- *   whatever reply subject the requester chose, and a worker may still make its own consumer a
- *   push consumer. All reach B inside one account; with `isolation: account` they stay in A's.
+ *   whatever reply subject the requester chose. Both reach B inside one account; with
+ *   `isolation: account` they stay in A's. A worker making its own consumer a push consumer
+ *   into B (the third way, once) is refused: no worker creates a consumer.
  */
 import assert from "node:assert/strict";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -156,7 +157,7 @@ async function firstOn(nc: NatsConnection, subject: string): Promise<{ next: Pro
 }
 
 for (const isolation of ["permissions", "account"] as const) {
-  Deno.test(`documented residual, isolation ${isolation}: server answers and a worker's push consumer ${isolation === "account" ? "stay in A's account" : "reach B's job subjects"}`, async () => {
+  Deno.test(`documented residual, isolation ${isolation}: server answers ${isolation === "account" ? "stay in A's account" : "reach B's job subjects"}; a worker's push consumer is refused`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "osapi-deliver-" });
     const conns: NatsConnection[] = [];
     const connect = async (nats: NatsClientConfig) => {
@@ -216,22 +217,24 @@ for (const isolation of ["permissions", "account"] as const) {
       assert.equal(echo.string(), FORGED_JOB);
       assert.equal(echo.headers?.get("Nats-Stream"), kvStream(ra.jobBucket));
 
-      // 2. a worker of A makes its own consumer a push consumer delivering A's jobs to B
+      // 2. a worker of A making its own consumer a push consumer delivering A's jobs to B: refused
+      // (no worker creates a consumer; the supervisor's consumer service does)
       await jetstream(api).publish(ra.job("query", { type: "any" }), "job of A");
-      const replayed = await firstOn(isolation === "account" ? adminA : adminB, forged);
       const worker = await connect(user("a-worker"));
-      await (await jetstreamManager(worker)).consumers.add(ra.stream, {
-        durable_name: ra.workerConsumer("h1"),
-        deliver_subject: forged,
-        filter_subjects: [ra.jobsWildcard("query"), ra.jobsWildcard("modify")],
-        ack_policy: AckPolicy.None,
-        deliver_policy: DeliverPolicy.All,
-      });
-      assert.equal((await replayed.next).string(), "job of A");
+      await assert.rejects(
+        (await jetstreamManager(worker)).consumers.add(ra.stream, {
+          durable_name: ra.workerConsumer("h1"),
+          deliver_subject: forged,
+          filter_subjects: [ra.jobsWildcard("query"), ra.jobsWildcard("modify")],
+          ack_policy: AckPolicy.None,
+          deliver_policy: DeliverPolicy.All,
+        }),
+        /Permissions Violation/i,
+      );
 
       // 3. a worker of A pulls from the shared queue with B's job subject as the reply subject
       const pulled = await firstOn(isolation === "account" ? adminA : adminB, forged);
-      await (await jetstreamManager(worker)).consumers.add(ra.stream, {
+      await (await jetstreamManager(adminA)).consumers.add(ra.stream, {
         durable_name: ra.anyConsumer("query"),
         filter_subject: ra.anyFilter("query"),
         ack_policy: AckPolicy.Explicit,
@@ -244,8 +247,8 @@ for (const isolation of ["permissions", "account"] as const) {
       );
       assert.equal((await pulled.next).string(), "job of A");
 
-      // B's stream holds all three (one account) or nothing (accounts)
-      const expected = isolation === "account" ? 0 : 3;
+      // B's stream holds both (one account) or nothing (accounts)
+      const expected = isolation === "account" ? 0 : 2;
       let messages = 0;
       for (let i = 0; i < 100; i++) {
         messages = (await bJsm.streams.info(rb.stream)).state.messages;

@@ -30,6 +30,8 @@ const kindPerms = (kind: string) => [
   ...new Set([...OPERATIONS.values()].filter((o) => o.kind === kind).map((o) => o.permission)),
 ];
 import { startServerWith, tryConnect } from "../helpers/nats_auth.ts";
+import { startConsumerService } from "../../src/worker/consumer_service.ts";
+import { ensureWorkerConsumers } from "../../src/worker/consumers.ts";
 import { startRenderedServer, Violations } from "../helpers/rendered_server.ts";
 
 const A = "nsa";
@@ -131,7 +133,7 @@ Deno.test("escalation: stream updates, sources and mirrors cannot reach another 
   }
 });
 
-Deno.test("escalation: a worker cannot create consumers on another host's jobs", async () => {
+Deno.test("escalation: a worker creates no consumer; the consumer service builds only its own", async () => {
   await using rs = await startRenderedServer({
     nats: { server: { namespace: A, auth: { type: "user_pass", users: USERS } } },
   });
@@ -163,6 +165,15 @@ Deno.test("escalation: a worker cannot create consumers on another host's jobs",
       },
       "an ephemeral consumer": { filter_subject: h2 },
       "another name": { durable_name: `${A}-steal`, filter_subject: h2 },
+      // not even its own consumers: the consumer service (the admin identity) creates them
+      "its own consumer": {
+        durable_name: ra.workerConsumer("h1"),
+        filter_subjects: ra.workerFilters("h1", {}),
+      },
+      "the shared queue as it is": {
+        durable_name: ra.anyConsumer("modify"),
+        filter_subject: ra.anyFilter("modify"),
+      },
     };
     for (const [what, cfg] of Object.entries(attempts)) {
       assert.match(
@@ -174,18 +185,21 @@ Deno.test("escalation: a worker cannot create consumers on another host's jobs",
         what,
       );
     }
-    // its own consumers still work, and no job of h2 reaches it
-    await jsm.consumers.add(ra.stream, {
-      durable_name: ra.anyConsumer("modify"),
-      filter_subject: ra.anyFilter("modify"),
-      ack_policy: AckPolicy.Explicit,
-    });
-    await jetstream(admin).publish(h2, "for h2 only");
+    // asked for, its own consumers are built by the service, for h1 only; h2 has none
+    const service = await startConsumerService(admin, ra, silent);
+    try {
+      const own = await ensureWorkerConsumers(jsm, worker, rs.config, ra, "h1", {});
+      assert.deepEqual(own, own3(ra));
+    } finally {
+      await service.stop();
+    }
     const names: string[] = [];
     for await (const c of (await jetstreamManager(admin)).consumers.list(ra.stream)) {
       names.push(c.name);
+      assert.ok(!c.config.filter_subjects?.includes(h2), `${c.name} hears h2's jobs`);
+      assert.notEqual(c.config.filter_subject, h2, c.name);
     }
-    assert.deepEqual(names, [ra.anyConsumer("modify")]);
+    assert.deepEqual(names.sort(), own3(ra).sort());
     assert.match(
       await refused("delete", jsm.consumers.delete(ra.stream, ra.anyConsumer("modify"))),
       PERMISSION,
@@ -195,6 +209,11 @@ Deno.test("escalation: a worker cannot create consumers on another host's jobs",
     await admin.close();
   }
 });
+
+/** The consumers of host h1's worker. */
+function own3(ra: ReturnType<typeof routerFor>): string[] {
+  return [ra.anyConsumer("query"), ra.anyConsumer("modify"), ra.workerConsumer("h1")];
+}
 
 const SIGNING_KEY = "escalation-test-signing-key-0123456789";
 

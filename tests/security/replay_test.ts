@@ -1,11 +1,13 @@
 /**
- * Issue 8 §3: a worker credential re-running old jobs on other hosts. An unfenced worker user
- * (any consumer name) and a worker fenced to host b (its own consumer, given host a's filter with
- * the multi-filter create form) each create a consumer on host a's modify subject with deliver
- * policy `all` and pull with the reply subject set to host a's job subject: nats-server delivers
- * the stored job there and the jobs stream stores it again. Refused twice over: the stream drops
- * it as a duplicate (`Nats-Msg-Id` = job id, duplicate window = record lifetime), and host a's
- * worker refuses a modify job it already answered or one older than its deadline (logged,
+ * Issue 8 §3: a worker credential re-running old jobs on other hosts. The reproduction: an
+ * unfenced worker user (any consumer name) and a worker fenced to host b (its own consumer,
+ * given host a's filter with the multi-filter create form) each created a consumer on host a's
+ * modify subject with deliver policy `all` and pulled with the reply subject set to host a's job
+ * subject: nats-server delivered the stored job there and the jobs stream stored it again.
+ * Refused three times over: no worker credential may create a consumer (the consumer service,
+ * the admin identity, builds them); and, should such a consumer exist, the stream drops the
+ * replay as a duplicate (`Nats-Msg-Id` = job id, duplicate window = record lifetime) and host
+ * a's worker refuses a modify job it already answered or one older than its deadline (logged,
  * terminated, never run). Plus §7: a fenced worker cannot write another host's registry entry or
  * result.
  */
@@ -22,6 +24,7 @@ import { encodeJson } from "../../src/job/store.ts";
 import type { Job } from "../../src/core/job.ts";
 import type { Provider } from "../../src/worker/providers/mod.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker/worker.ts";
+import { startConsumerService } from "../../src/worker/consumer_service.ts";
 import { eventually, jobConfig, testProviders } from "../helpers/jobs.ts";
 import {
   type RenderedServer,
@@ -89,6 +92,8 @@ async function fixture(): Promise<Fixture> {
   const touch = countingModify();
   const providers = testProviders(touch);
   const client = createJobClient(admin, config, router, silent, { operations: providers });
+  // the supervisor's part: the admin identity creates the workers' consumers
+  const service = await startConsumerService(admin, router, silent);
   const worker = await startWorker(config, {
     log: silent,
     nc: await connect("w-a"),
@@ -106,33 +111,48 @@ async function fixture(): Promise<Fixture> {
   };
   const close = async () => {
     await worker.stop({ abort: true });
+    await service.stop();
     for (const nc of conns.reverse()) await nc.close().catch(() => {});
     await rs.server.stop();
   };
   return { rs, config, router, admin, client, touch, worker, connect, settled, close };
 }
 
+/** Creates consumer `name` on host a's modify subject (deliver all) as `nc`; the answer's error. */
+async function createReplayConsumer(
+  f: Fixture,
+  nc: NatsConnection,
+  name: string,
+): Promise<string | undefined> {
+  const target = f.router.job("modify", { type: "host", host: "a" });
+  try {
+    const created = await nc.request(
+      JS_API.consumer("DURABLE.CREATE", f.router.stream, name),
+      JSON.stringify({
+        stream_name: f.router.stream,
+        config: {
+          durable_name: name,
+          filter_subjects: [target],
+          deliver_policy: "all",
+          ack_policy: "explicit",
+        },
+      }),
+    );
+    return created.json<{ error?: { description: string } }>().error?.description;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /**
- * The reproduction: `user` creates consumer `name` on host a's modify subject (deliver all) and
- * pulls `batch` jobs with the reply subject set to host a's job subject.
+ * The replay: consumer `name` on host a's modify subject (deliver all; created by the admin
+ * identity, as no worker may) is pulled by `user` for `batch` jobs with the reply subject set to
+ * host a's job subject.
  */
 async function replay(f: Fixture, user: string, name: string, batch = 1): Promise<void> {
   const nc = await f.connect(user);
   const target = f.router.job("modify", { type: "host", host: "a" });
-  const created = await nc.request(
-    JS_API.consumer("DURABLE.CREATE", f.router.stream, name),
-    JSON.stringify({
-      stream_name: f.router.stream,
-      config: {
-        durable_name: name,
-        filter_subjects: [target],
-        deliver_policy: "all",
-        ack_policy: "explicit",
-      },
-    }),
-  );
-  const answer = created.json<{ error?: { description: string } }>();
-  assert.equal(answer.error, undefined, `${user}: consumer ${name} not created`);
+  assert.equal(await createReplayConsumer(f, f.admin, name), undefined, `consumer ${name}`);
   nc.publish(
     JS_API.consumer("MSG.NEXT", f.router.stream, name),
     JSON.stringify({ batch, no_wait: true }),
@@ -153,9 +173,15 @@ Deno.test("replay: a worker credential cannot make host a run a completed job ag
     // duplicates are dropped for as long as the job's record lives (not the 2 min default)
     assert.equal(info.config.duplicate_window, f.config.nats.kv.ttl * 1_000_000);
 
-    // unfenced worker: a consumer of any name; fenced to b: its own name, a's filter
+    // the reproduction's first step is refused: no worker credential creates a consumer, not
+    // the unfenced one (any name) nor the one fenced to b (its own name, a's filter)
+    for (const [user, name] of [["w-any", "replayer"], ["w-b", f.router.workerConsumer("b")]]) {
+      const refused = await createReplayConsumer(f, await f.connect(user), name);
+      assert.match(refused ?? "created", /Permissions Violation/i, `${user}: ${name}`);
+    }
+    // should such a consumer exist (created by the admin identity), a pull replaying onto host
+    // a's subject is still refused by the data
     await replay(f, "w-any", "replayer");
-    await replay(f, "w-b", f.router.workerConsumer("b"));
     await f.settled();
     // the stream dropped both deliveries as duplicates of the stored job
     assert.equal((await jsm.streams.info(f.router.stream)).state.messages, stored);
@@ -178,7 +204,6 @@ Deno.test("replay: a worker credential cannot make host a run a completed job ag
     assert.equal(f.touch.runs.get("second"), 1);
     const before = (await jsm.streams.info(f.router.stream)).state.messages;
     await replay(f, "w-any", "replayer-2", 10);
-    await replay(f, "w-b", f.router.workerConsumer("b"), 10);
     await f.settled();
     assert.ok((await jsm.streams.info(f.router.stream)).state.messages > before, "not replayed");
     // and a job older than its deadline (the record lifetime, nats.kv.ttl) is refused unrun

@@ -45,6 +45,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   "nats.auth_options": 500,
   "nats.tls_invalid": 500,
   "nats.resources_missing": 503,
+  "nats.consumers_unavailable": 503,
   "nats_auth.key": 500,
   "nats_auth.jwt": 500,
   "nats_auth.operator_store": 500,
