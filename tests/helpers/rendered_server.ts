@@ -9,6 +9,8 @@ import { configFromRaw } from "../../src/config/load.ts";
 import type { Config, NatsClientConfig } from "../../src/config/schema.ts";
 import { writeSecretFile } from "../../src/config/paths.ts";
 import { renderServerConfig } from "../../src/server/render.ts";
+import { connectNats } from "../../src/nats/connect.ts";
+import { silent } from "../../src/log.ts";
 import { startNatsServer, type TestNatsServer } from "./nats_server.ts";
 
 /** A server started from a rendered configuration. */
@@ -80,4 +82,36 @@ export class Violations {
     await new Promise((r) => setTimeout(r, 0));
     return this.messages.slice(before).find((m) => m.includes(subject));
   }
+}
+
+/** Connections as the configured `user_pass` users of a rendered server, closed together. */
+export interface UserConnector {
+  connect(username: string): Promise<NatsConnection>;
+  /** Closes every connection made so far (newest first). */
+  close(): Promise<void>;
+}
+
+/** Connects as the entries of `users` (by user name) in `namespace`, without reconnecting. */
+export function userConnector(
+  rs: RenderedServer,
+  users: readonly { username: string; password: string }[],
+  namespace: string,
+): UserConnector {
+  const conns: NatsConnection[] = [];
+  return {
+    async connect(username) {
+      const u = users.find((x) => x.username === username);
+      if (!u) throw new Error(`no user ${username}`);
+      const nc = await connectNats(
+        rs.client({ type: "user_pass", username: u.username, password: u.password }, namespace),
+        silent,
+        { maxReconnectAttempts: 0 },
+      );
+      conns.push(nc);
+      return nc;
+    },
+    async close() {
+      for (const nc of conns.splice(0).reverse()) await nc.close().catch(() => {});
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { startConsumerService } from "../../src/worker/consumer_service.ts";
 import type { ConsumerReply } from "../../src/worker/consumers.ts";
 import { startWorker } from "../../src/worker/worker.ts";
 import { jobConfig, testProviders } from "../helpers/jobs.ts";
-import { startRenderedServer } from "../helpers/rendered_server.ts";
+import { startRenderedServer, userConnector } from "../helpers/rendered_server.ts";
 
 const NS = "osapi";
 const USERS = [
@@ -30,19 +30,9 @@ Deno.test("consumer service: workers get their own consumers built for their hos
   });
   const config = jobConfig(rs.server.port, { namespace: NS, hostname: "b" });
   const router = routerFor(config, NS);
-  const conns: NatsConnection[] = [];
-  const connect = async (name: string) => {
-    const u = USERS.find((x) => x.username === name)!;
-    const nc = await connectNats(
-      rs.client({ type: "user_pass", username: u.username, password: u.password }, NS),
-      silent,
-      { maxReconnectAttempts: 0 },
-    );
-    conns.push(nc);
-    return nc;
-  };
+  const users = userConnector(rs, USERS, NS);
+  const connect = users.connect;
   const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
-  conns.push(admin);
   await ensureResources(admin, config, router, silent);
   const jsm = await jetstreamManager(admin);
   const ask = async (nc: NatsConnection, host: string, body: unknown) => {
@@ -123,6 +113,7 @@ Deno.test("consumer service: workers get their own consumers built for their hos
     await worker.stop();
   } finally {
     await service.stop();
-    for (const nc of conns.reverse()) await nc.close().catch(() => {});
+    await users.close();
+    await admin.close();
   }
 });

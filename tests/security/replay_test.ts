@@ -29,6 +29,7 @@ import { eventually, jobConfig, testProviders } from "../helpers/jobs.ts";
 import {
   type RenderedServer,
   startRenderedServer,
+  userConnector,
   Violations,
 } from "../helpers/rendered_server.ts";
 
@@ -73,21 +74,11 @@ async function fixture(): Promise<Fixture> {
   const rs = await startRenderedServer({
     nats: { server: { namespace: NS, auth: { type: "user_pass", users: USERS } } },
   });
-  const conns: NatsConnection[] = [];
-  const connect = async (name: string) => {
-    const u = USERS.find((x) => x.username === name)!;
-    const nc = await connectNats(
-      rs.client({ type: "user_pass", username: u.username, password: u.password }, NS),
-      silent,
-      { maxReconnectAttempts: 0 },
-    );
-    conns.push(nc);
-    return nc;
-  };
+  const users = userConnector(rs, USERS, NS);
+  const connect = users.connect;
   const config = jobConfig(rs.server.port, { namespace: NS, hostname: "a" });
   const router = routerFor(config, NS);
   const admin = await connectNats(rs.admin, silent, { maxReconnectAttempts: 0 });
-  conns.push(admin);
   await ensureResources(admin, config, router, silent);
   const touch = countingModify();
   const providers = testProviders(touch);
@@ -112,7 +103,8 @@ async function fixture(): Promise<Fixture> {
   const close = async () => {
     await worker.stop({ abort: true });
     await service.stop();
-    for (const nc of conns.reverse()) await nc.close().catch(() => {});
+    await users.close();
+    await admin.close();
     await rs.server.stop();
   };
   return { rs, config, router, admin, client, touch, worker, connect, settled, close };
