@@ -22,6 +22,13 @@ Deno.test("processes through the API: list, get, signal a child of the test", as
 
   const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {
+    // a child just spawned may still be running (exec, then the sleep starts): wait until the
+    // kernel shows it asleep, so the state the API reports is known
+    for (let i = 0; i < 100; i++) {
+      const stat = await Deno.readTextFile(`/proc/${child.pid}/stat`).catch(() => "");
+      if (/^\d+ \(sleep\) S /.test(stat)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const got = await nodeCall(api, "GET", `host-a/process/${child.pid}`, "GetNodeProcessByPid");
     const p = got[0].process as Record<string, unknown>;
     assert.deepEqual([p.pid, p.name, p.state], [child.pid, "sleep", "sleeping"]);
