@@ -15,13 +15,26 @@ export function testContext(
   return { hostname: Deno.hostname(), signal, log: silent, root };
 }
 
-/** True when process `pid` is gone (or a zombie waiting to be reaped). */
-export async function processGone(pid: number): Promise<boolean> {
+/** True when process `pid` is gone now (or a zombie waiting to be reaped). */
+async function goneNow(pid: number): Promise<boolean> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
     return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
   } catch {
     return true;
+  }
+}
+
+/**
+ * True when process `pid` is gone (or a zombie) within `withinMs`: a process sent a signal
+ * a moment ago may still be exiting. False when it is still alive after that.
+ */
+export async function processGone(pid: number, withinMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (await goneNow(pid)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
