@@ -2,7 +2,7 @@
 import { isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "../core/targets.ts";
 import { roleIssues } from "../core/permissions.ts";
 import type { IssueSink } from "./fields.ts";
-import type { Config, NatsClientConfig } from "./schema.ts";
+import { type Config, CONSUMER_SETTING_BOUNDS, type NatsClientConfig } from "./schema.ts";
 import { formatDuration } from "./units.ts";
 import { compareVersions, MIN_NATS_SERVER_VERSION } from "./nats_version.ts";
 
@@ -43,9 +43,24 @@ function checkApiServer(config: Config, sink: IssueSink): void {
   positive(sink, "api.server.security.max_token_lifetime", s.security.max_token_lifetime);
 }
 
+/** `job.worker.consumer.ack_wait` within {@link CONSUMER_SETTING_BOUNDS}. */
+function checkAckWait(config: Config, sink: IssueSink): void {
+  const path = "job.worker.consumer.ack_wait";
+  const [min, max] = CONSUMER_SETTING_BOUNDS.ack_wait;
+  const ms = config.job.worker.consumer.ack_wait;
+  if (ms < min || ms > max) {
+    sink.add(
+      path,
+      `${path}: ${formatDuration(ms)} is not allowed; expected a duration from ` +
+        `${formatDuration(min)} to ${formatDuration(max)}`,
+    );
+  }
+}
+
 /** Adds an issue for every inconsistent combination of keys. */
 export function checkConfig(config: Config, sink: IssueSink): void {
   checkApiServer(config, sink);
+  checkAckWait(config, sink);
   checkClient(sink, "api.server.nats", config.api.server.nats);
   checkClient(sink, "job.worker.nats", config.job.worker.nats);
 

@@ -53,6 +53,16 @@ export const SERVER_AUTH_TYPES = [
   "callout",
 ] as const;
 /** Least-privilege permission sets a server-side user can be given. */
+/**
+ * Bounds of a worker's consumer settings (`job.worker.consumer`; `ack_wait` in ms): what the
+ * config accepts and what the consumer service builds consumers with.
+ */
+export const CONSUMER_SETTING_BOUNDS = {
+  max_deliver: [1, 1_000],
+  ack_wait: [100, 24 * 3_600_000],
+  max_ack_pending: [1, 1_000_000],
+} as const;
+
 export const NATS_ROLES = ["admin", "api", "worker", "component", "view"] as const;
 
 /** Account names written into nats-server.conf: a safe token only. */
@@ -380,10 +390,18 @@ export const schema = section("osapi configuration", {
       labels: map("labels for key:value targets; dotted values are hierarchical", str("", "")),
       max_jobs: int(10, "jobs run at once", 1, 1000),
       consumer: section("the worker's JetStream consumers", {
-        max_deliver: int(5, "deliveries before a job goes to the DLQ", 1),
+        max_deliver: int(
+          5,
+          "deliveries before a job goes to the DLQ",
+          ...CONSUMER_SETTING_BOUNDS.max_deliver,
+        ),
         ack_wait: duration("2m", "time a worker holds a job before redelivery"),
         back_off: durations(["30s", "2m", "5m", "15m", "30m"], "redelivery delays"),
-        max_ack_pending: int(1000, "unacknowledged jobs allowed per consumer", 1),
+        max_ack_pending: int(
+          1000,
+          "unacknowledged jobs allowed per consumer",
+          ...CONSUMER_SETTING_BOUNDS.max_ack_pending,
+        ),
       }),
       facts: section("facts the worker reports with its heartbeat (GET /api/agent)", {
         interval: duration("60s", "how often the host's facts are collected"),

@@ -11,6 +11,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { Logger } from "../log.ts";
+import { CONSUMER_SETTING_BOUNDS } from "../config/schema.ts";
 import type { SubjectRouter } from "../nats/subjects.ts";
 import { decodeJson, encodeJson } from "../job/store.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -24,12 +25,6 @@ import {
 
 /** Queue group of the service: of several supervisors on one cluster, one answers. */
 export const CONSUMER_SERVICE_QUEUE = "osapi-consumers";
-
-const LIMITS: Record<keyof ConsumerSettings, [number, number]> = {
-  max_deliver: [1, 1_000],
-  ack_wait: [100, 24 * 3_600_000],
-  max_ack_pending: [1, 1_000_000],
-};
 
 /** The request's labels and settings, validated; throws a message naming what is wrong. */
 export function parseConsumerRequest(body: unknown): ConsumerRequest {
@@ -45,7 +40,11 @@ export function parseConsumerRequest(body: unknown): ConsumerRequest {
   const c = r.consumer as Partial<ConsumerSettings> | undefined;
   if (typeof c !== "object" || c === null) throw new Error("consumer settings are missing");
   const consumer = {} as ConsumerSettings;
-  for (const [key, [min, max]] of Object.entries(LIMITS) as [keyof ConsumerSettings, number[]][]) {
+  const bounds = Object.entries(CONSUMER_SETTING_BOUNDS) as [
+    keyof ConsumerSettings,
+    readonly [number, number],
+  ][];
+  for (const [key, [min, max]] of bounds) {
     const v = c[key];
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
       throw new Error(
@@ -70,7 +69,7 @@ export async function startConsumerService(
   log: Logger,
 ): Promise<ConsumerService> {
   const jsm = await jetstreamManager(nc);
-  const prefix = router.consumerRequest("x").slice(0, -1);
+  const prefix = router.consumerRequestWildcard().slice(0, -1); // `<ns>.consumers.`
   const inProgress = new Set<Promise<void>>();
   const sub: Subscription = nc.subscribe(router.consumerRequestWildcard(), {
     queue: CONSUMER_SERVICE_QUEUE,

@@ -43,16 +43,6 @@ export function serverMaxDeliver(consumer: Pick<ConsumerSettings, "max_deliver">
   return consumer.max_deliver + 1;
 }
 
-/** The consumer configurations of one worker. */
-export function workerConsumerConfigs(
-  config: Config,
-  router: SubjectRouter,
-  hostname: string,
-  labels: Record<string, string>,
-): Partial<ConsumerConfig>[] {
-  return consumerConfigsFor(config.job.worker.consumer, router, hostname, labels);
-}
-
 /** The consumer configurations of the worker on `hostname` with these settings and labels. */
 export function consumerConfigsFor(
   c: ConsumerSettings,
@@ -171,7 +161,8 @@ async function createOwnConsumers(
   subject: string,
 ): Promise<string[]> {
   try {
-    return await addConsumers(jsm, router, workerConsumerConfigs(config, router, hostname, labels));
+    const configs = consumerConfigsFor(config.job.worker.consumer, router, hostname, labels);
+    return await addConsumers(jsm, router, configs);
   } catch (e) {
     if (!isPermissionViolation(e)) throw e;
     throw new OsapiError(

@@ -88,3 +88,24 @@ Deno.test("offline nats install says how to give a binary or a mirror", async ()
     /nats\.server\.download_url \(OSAPI_NATS_SERVER_DOWNLOAD_URL\) at a mirror/,
   );
 });
+
+Deno.test("worker consumer settings outside their bounds name the key, the value and the range", async () => {
+  const load = (set: string) =>
+    configError(loadConfig({ noEnv: true, searchPaths: [], sets: [set] }));
+  assert.match(
+    (await load("job.worker.consumer.ack_wait=0s")).message,
+    /job\.worker\.consumer\.ack_wait: 0s is not allowed; expected a duration from 100ms to 1d/,
+  );
+  assert.match(
+    (await load("job.worker.consumer.ack_wait=25h")).message,
+    /job\.worker\.consumer\.ack_wait: 1d1h is not allowed/,
+  );
+  assert.match(
+    (await load("job.worker.consumer.max_deliver=5000")).message,
+    /job\.worker\.consumer\.max_deliver.*"?5000"?.*expected an integer from 1 to 1000/,
+  );
+  assert.match(
+    (await load("job.worker.consumer.max_ack_pending=0")).message,
+    /job\.worker\.consumer\.max_ack_pending.*expected an integer from 1 to 1000000/,
+  );
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Slots } from "../../src/worker/slots.ts";
 import { backOffDelay } from "../../src/worker/dispatch.ts";
-import { serverMaxDeliver, workerConsumerConfigs } from "../../src/worker/consumers.ts";
+import { consumerConfigsFor, serverMaxDeliver } from "../../src/worker/consumers.ts";
 import { jobConfig } from "../helpers/jobs.ts";
 import { routerFor } from "../../src/nats/resources.ts";
 
@@ -58,7 +58,9 @@ Deno.test("worker consumers: shared _any queues and the worker's own filters", (
     ackWait: "90s",
   });
   const router = routerFor(config, "prod");
-  const cfgs = workerConsumerConfigs(config, router, "web-1.example.com", { group: "web.dev" });
+  const cfgs = consumerConfigsFor(config.job.worker.consumer, router, "web-1.example.com", {
+    group: "web.dev",
+  });
   assert.deepEqual(cfgs.map((c) => c.durable_name), [
     "prod-any-query",
     "prod-any-modify",
