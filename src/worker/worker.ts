@@ -244,9 +244,8 @@ class Worker implements WorkerHandle {
             else givenBack.push(msg);
           }
         } finally {
-          // only once this pull ended: while it is open, the server hands a nak'd job straight
-          // back to it, and the last such delivery could arrive after the loop stopped reading,
-          // leaving the job unacknowledged until ack_wait
+          // only once this pull ended: while it is open, the server would hand a nak'd job
+          // straight back to it, again and again until it expires
           for (const msg of givenBack) giveBack(msg);
         }
       } catch (e) {
